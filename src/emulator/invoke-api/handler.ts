@@ -1,0 +1,167 @@
+// The Invoke API (2015-03-31) request handler, plus Function URL mode for every other method and path.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type InvokeResult, type Invoker, LIMITS, logTail } from '../contract.js';
+import { readBody } from '../http-body.js';
+import { fromHandlerResult, toUrlEvent } from './function-url.js';
+import { checkTarget, classify, functionNameOf } from './routes.js';
+import { InvokeApiError, sendServiceError } from './service-errors.js';
+
+export interface InvokeApiOptions {
+  readonly functionName: string;
+  readonly region: string;
+  readonly invoker: Invoker;
+  /** Serve any other method/path as a Function URL request. */
+  readonly functionUrl: boolean;
+}
+
+const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
+const LOG_TYPES = new Set(['None', 'Tail']);
+const CLIENT_CONTEXT_MAX = 3583;
+
+export function createInvokeApi(options: InvokeApiOptions): RequestListener {
+  const names = [options.functionName, 'function'];
+  return (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-RequestId', requestId);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const route = classify(req.method, path);
+    let work: Promise<void>;
+    if (route.kind === 'invoke') {
+      const qualifier = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('Qualifier');
+      work = invoke(options, names, req, res, requestId, functionNameOf(path), qualifier);
+    } else if (options.functionUrl) {
+      work = functionUrl(options.invoker, req, res, requestId);
+    } else {
+      req.resume();
+      work = Promise.reject(
+        new InvokeApiError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${path}`),
+      );
+    }
+    work.catch((error: unknown) => sendServiceError(res, error));
+  };
+}
+
+async function invoke(
+  options: InvokeApiOptions,
+  names: readonly string[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  name: string,
+  qualifier: string | null,
+): Promise<void> {
+  const type = headerOf(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  const logType = headerOf(req, 'x-amz-log-type') ?? 'None';
+  const limit = type === 'Event' ? LIMITS.asyncRequestBytes : LIMITS.syncRequestBytes;
+  const read = await readBody(req, limit);
+  checkTarget(name, qualifier, names, options.region);
+  if (!INVOCATION_TYPES.has(type))
+    throw badParameter('X-Amz-Invocation-Type', type, 'RequestResponse, Event or DryRun');
+  if (!LOG_TYPES.has(logType)) throw badParameter('X-Amz-Log-Type', logType, 'None or Tail');
+  if (read.tooLarge) {
+    const message = `Request must be smaller than ${limit} bytes for the InvokeFunction operation`;
+    throw new InvokeApiError(413, 'RequestEntityTooLargeException', message);
+  }
+  const payload = read.body.length === 0 ? Buffer.from('{}') : read.body;
+  checkJson(payload);
+  const clientContext = decodeClientContext(headerOf(req, 'x-amz-client-context'));
+  const request = clientContext === undefined ? { payload } : { payload, clientContext };
+  if (type === 'DryRun') return end(res, 204);
+  if (type === 'Event') {
+    options.invoker.enqueue(request, requestId);
+    return end(res, 202);
+  }
+  const result = await options.invoker.invoke(request, requestId);
+  sendResult(res, result, logType === 'Tail');
+}
+
+function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean): void {
+  const { outcome } = result;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', outcome.body.length);
+  res.setHeader('X-Amz-Executed-Version', '$LATEST');
+  if (outcome.kind === 'error') res.setHeader('X-Amz-Function-Error', 'Unhandled');
+  if (tail) res.setHeader('X-Amz-Log-Result', logTail(result.log));
+  res.writeHead(200);
+  res.end(outcome.body);
+}
+
+async function functionUrl(
+  invoker: Invoker,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const read = await readBody(req, LIMITS.syncRequestBytes);
+  if (read.tooLarge) {
+    throw new InvokeApiError(
+      413,
+      'RequestEntityTooLargeException',
+      `Request must be smaller than ${LIMITS.syncRequestBytes} bytes`,
+    );
+  }
+  const event = toUrlEvent(req, read.body, requestId, new Date());
+  const result = await invoker.invoke({ payload: Buffer.from(JSON.stringify(event)) }, requestId);
+  if (result.outcome.kind === 'error') {
+    const body = '{"Message":"Internal Server Error"}';
+    res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+    res.end(body);
+    return;
+  }
+  const response = fromHandlerResult(result.outcome.body);
+  res.writeHead(response.status, { ...response.headers, 'Content-Length': response.body.length });
+  res.end(response.body);
+}
+
+function checkJson(payload: Buffer): void {
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvokeApiError(
+      400,
+      'InvalidRequestContentException',
+      `Could not parse request body into json: ${reason}`,
+    );
+  }
+}
+
+function decodeClientContext(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  let valid = Buffer.byteLength(value) <= CLIENT_CONTEXT_MAX;
+  try {
+    JSON.parse(text);
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new InvokeApiError(
+      400,
+      'InvalidRequestContentException',
+      `X-Amz-Client-Context must be base64-encoded JSON of at most ${CLIENT_CONTEXT_MAX} bytes`,
+    );
+  }
+  return text;
+}
+
+function badParameter(header: string, value: string, expected: string): InvokeApiError {
+  return new InvokeApiError(
+    400,
+    'InvalidParameterValueException',
+    `${header} '${value}' is not valid; expected ${expected}`,
+  );
+}
+
+function end(res: ServerResponse, status: number): void {
+  res.writeHead(status, { 'Content-Length': 0 });
+  res.end();
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,112 @@
+// One Runtime API endpoint (2018-06-01) on its own loopback port, serving exactly one execution environment.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type Invocation,
+  LIMITS,
+  RUNTIME_API_STATUS,
+  type RuntimeApiHandler,
+  type RuntimeEndpoint,
+} from '../contract.js';
+import { StateTransitionError } from '../errors.js';
+import { readBody } from '../http-body.js';
+
+const PREFIX = '/2018-06-01/runtime/';
+const INVOCATION_ROUTE = /^invocation\/([^/]+)\/(response|error)$/;
+
+/** Starts an endpoint on `host:0`; `address` is the `host:port` for AWS_LAMBDA_RUNTIME_API. */
+export async function createRuntimeEndpoint(
+  handler: RuntimeApiHandler,
+  host = '127.0.0.1',
+): Promise<RuntimeEndpoint> {
+  const server = createServer((req, res) => {
+    route(handler, req, res).catch((error: unknown) => sendError(res, error));
+  });
+  // The runtime long-polls /next: never time its connection out.
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    address: `${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function route(handler: RuntimeApiHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (!path.startsWith(PREFIX))
+    return send(res, 404, { errorMessage: `unknown path ${path}`, errorType: 'NotFound' });
+  const rest = path.slice(PREFIX.length);
+  if (rest === 'invocation/next') {
+    if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+    req.resume();
+    return sendInvocation(res, await handler.next());
+  }
+  if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+  const read = await readBody(req, LIMITS.responseBytes);
+  const errorType = header(req, 'lambda-runtime-function-error-type');
+  if (rest === 'init/error') {
+    handler.initError(read.body, errorType);
+    return send(res, 202, { status: 'OK' });
+  }
+  const match = INVOCATION_ROUTE.exec(rest);
+  if (match === null) return send(res, 404, { errorMessage: `unknown path ${path}`, errorType: 'NotFound' });
+  const requestId = decodeURIComponent(match[1] as string);
+  if (read.tooLarge) {
+    handler.responseTooLarge(requestId);
+    const message = `Exceeded maximum allowed payload size (${LIMITS.responseBytes} bytes).`;
+    return send(res, 413, { errorMessage: message, errorType: 'RequestEntityTooLarge' });
+  }
+  if (match[2] === 'response') handler.respond(requestId, read.body);
+  else handler.fail(requestId, read.body, errorType);
+  return send(res, 202, { status: 'OK' });
+}
+
+function sendInvocation(res: ServerResponse, invocation: Invocation): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': invocation.payload.length,
+    'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+    'Lambda-Runtime-Deadline-Ms': String(invocation.deadlineMs),
+    'Lambda-Runtime-Invoked-Function-Arn': invocation.functionArn,
+    'Lambda-Runtime-Trace-Id': invocation.traceId,
+  };
+  if (invocation.clientContext !== undefined)
+    headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
+  res.writeHead(200, headers);
+  res.end(invocation.payload);
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return;
+  if (error instanceof StateTransitionError) {
+    send(res, RUNTIME_API_STATUS[error.kind], { errorMessage: error.message, errorType: error.kind });
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    send(res, 500, { errorMessage: message, errorType: 'ServiceException' });
+  }
+}
+
+function methodNotAllowed(res: ServerResponse, allowed: string): void {
+  res.setHeader('Allow', allowed);
+  send(res, 405, { errorMessage: `method not allowed, use ${allowed}`, errorType: 'MethodNotAllowed' });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,318 @@
+// One execution environment: a runtime process, its own Runtime API endpoint, its state machine and timers.
+import type { ChildProcess } from 'node:child_process';
+import {
+  type Invocation,
+  type InvocationOutcome,
+  LIMITS,
+  platformError,
+  type RuntimeApiHandler,
+  type RuntimeEndpoint,
+} from '../contract.js';
+import { StateTransitionError } from '../errors.js';
+import { endLine, InvocationLog, reportLine, startLine } from './logs.js';
+import { SandboxState } from './state.js';
+import type { SandboxDeps } from './types.js';
+
+/** What `run` resolves with. */
+export interface RunResult {
+  readonly outcome: InvocationOutcome;
+  readonly log: string;
+}
+
+/** The invocation this environment is working on. */
+interface Job {
+  readonly invocation: Invocation;
+  readonly log: InvocationLog;
+  readonly resolve: (result: RunResult) => void;
+  /** True when this invocation waited for the environment's initialisation. */
+  cold: boolean;
+  startedAt: number;
+  started: boolean;
+}
+
+type KillReason = 'timeout' | 'oom' | 'init-error' | 'init-timeout' | 'shutdown';
+const MIB = 1024 * 1024;
+
+export class ExecutionEnvironment {
+  readonly state = new SandboxState();
+  /** Resolves once the runtime has finished initialising (its first GET /next). */
+  readonly initialised: Promise<void>;
+  private markInitialised!: () => void;
+  private child: ChildProcess | null = null;
+  private endpoint: RuntimeEndpoint | null = null;
+  private job: Job | null = null;
+  private waiter: ((invocation: Invocation) => void) | null = null;
+  private waiterReject: ((error: Error) => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private killReason: KillReason | null = null;
+  private initOutcome: InvocationOutcome | null = null;
+  private readonly spawnedAt: number;
+  private gone = false;
+  private initDurationMs: number | null = null;
+  private maxRss = 0;
+  readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  constructor(
+    readonly id: number,
+    private readonly deps: SandboxDeps,
+    private readonly onExit: (env: ExecutionEnvironment) => void,
+  ) {
+    this.spawnedAt = deps.clock.now();
+    this.initialised = new Promise((resolve) => {
+      this.markInitialised = resolve;
+    });
+    this.exited = new Promise((resolve) => {
+      this.markExited = resolve;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the Runtime API endpoint and the runtime process. */
+  async start(): Promise<void> {
+    let child: ChildProcess;
+    try {
+      this.endpoint = await this.deps.createEndpoint(this.runtimeHandler());
+      const { command, env } = this.deps.config;
+      child = this.deps.spawn(command, { ...env, AWS_LAMBDA_RUNTIME_API: this.endpoint.address });
+    } catch (error) {
+      this.exit(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => this.output(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.output(chunk));
+    child.once('error', (error) => this.exit(`spawn failed: ${error.message}`));
+    child.once('exit', (code, signal) =>
+      this.exit(signal === null ? `exit status ${code ?? 0}` : `signal: ${signal}`),
+    );
+    this.timer = setTimeout(() => this.initTimedOut(), this.deps.config.initTimeoutMs);
+  }
+
+  /** Runs one invocation on this environment (the pool only calls it when `state.available`). */
+  run(invocation: Invocation): Promise<RunResult> {
+    return new Promise((resolve) => {
+      this.job = { invocation, log: new InvocationLog(), resolve, cold: false, startedAt: 0, started: false };
+      this.job.cold = this.state.phase === 'init';
+      const effect = this.state.assign(invocation);
+      if (effect.deliver) this.deliver(effect.deliver);
+    });
+  }
+
+  /** Samples memory; kills the environment when it exceeds `--memory` (polled by the pool). */
+  checkMemory(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.state.phase === 'dead') return;
+    const rss = this.deps.readRss(pid);
+    if (rss > this.maxRss) this.maxRss = rss;
+    if (rss <= this.deps.config.memoryMb * MIB) return;
+    const id = this.job?.invocation.requestId ?? 'none';
+    this.complete(
+      platformError(
+        'Runtime.OutOfMemory',
+        `RequestId: ${id} Error: Runtime exited with error: signal: killed`,
+      ),
+    );
+    this.kill('oom');
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after `graceMs`) and the endpoint. */
+  async stop(graceMs = 500): Promise<void> {
+    this.kill('shutdown', 'SIGTERM');
+    const hard = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(hard);
+  }
+
+  private runtimeHandler(): RuntimeApiHandler {
+    return {
+      next: () => this.next(),
+      respond: (id, body) => this.finish(id, { kind: 'success', body }),
+      fail: (id, body, type) => this.finish(id, { kind: 'error', errorType: errorTypeOf(body, type), body }),
+      responseTooLarge: (id) =>
+        this.finish(
+          id,
+          platformError(
+            'Function.ResponseSizeTooLarge',
+            `Response payload size exceeded maximum allowed payload size (${LIMITS.responseBytes} bytes).`,
+          ),
+        ),
+      initError: (body, type) => {
+        this.state.initError();
+        this.initOutcome = { kind: 'error', errorType: errorTypeOf(body, type), body };
+        this.kill('init-error');
+      },
+    };
+  }
+
+  private next(): Promise<Invocation> {
+    const wasInit = this.state.phase === 'init';
+    const effect = this.state.next();
+    if (wasInit) {
+      this.initDurationMs = this.deps.clock.now() - this.spawnedAt;
+      this.clearTimer();
+      this.markInitialised();
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = resolve;
+      this.waiterReject = reject;
+      if (effect.deliver) this.deliver(effect.deliver);
+    });
+  }
+
+  /** Hands the invocation to the waiting /next and starts its clock. */
+  private deliver(invocation: Invocation): void {
+    const job = this.job;
+    const waiter = this.waiter;
+    if (job === null || waiter === null) return;
+    this.waiter = null;
+    this.waiterReject = null;
+    this.begin(job);
+    invocation.deadlineMs = Date.now() + this.deps.config.timeoutMs;
+    this.timer = setTimeout(() => this.timedOut(), this.deps.config.timeoutMs);
+    waiter(invocation);
+  }
+
+  private begin(job: Job): void {
+    if (job.started) return;
+    job.started = true;
+    job.startedAt = this.deps.clock.now();
+    this.write(startLine(job.invocation.requestId));
+  }
+
+  private finish(requestId: string, outcome: InvocationOutcome): void {
+    this.state.finish(requestId);
+    this.complete(outcome);
+  }
+
+  /** Ends the current job; the END/REPORT lines wait one turn so output written before the reply lands first. */
+  private complete(outcome: InvocationOutcome): void {
+    const job = this.job;
+    if (job === null) return;
+    this.job = null;
+    this.clearTimer();
+    this.begin(job);
+    const durationMs = this.deps.clock.now() - job.startedAt;
+    setImmediate(() => {
+      const pid = this.child?.pid;
+      const rss = pid === undefined ? 0 : this.deps.readRss(pid);
+      if (rss > this.maxRss) this.maxRss = rss;
+      const requestId = job.invocation.requestId;
+      job.log.append(endLine(requestId));
+      const report = reportLine({
+        requestId,
+        durationMs,
+        memoryMb: this.deps.config.memoryMb,
+        maxMemoryUsedMb: Math.ceil(this.maxRss / MIB),
+        ...(job.cold
+          ? { initDurationMs: this.initDurationMs ?? this.deps.clock.now() - this.spawnedAt }
+          : {}),
+      });
+      job.log.append(report);
+      this.deps.writeLog(endLine(requestId) + report);
+      job.resolve({ outcome, log: job.log.text() });
+    });
+  }
+
+  private timedOut(): void {
+    const job = this.job;
+    if (job === null) return;
+    const seconds = (this.deps.config.timeoutMs / 1000).toFixed(2);
+    const id = job.invocation.requestId;
+    this.write(`${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`);
+    this.complete(
+      platformError('Sandbox.Timedout', `RequestId: ${id} Error: Task timed out after ${seconds} seconds`),
+    );
+    this.kill('timeout');
+  }
+
+  private initTimedOut(): void {
+    const seconds = (this.deps.config.initTimeoutMs / 1000).toFixed(2);
+    const id = this.job?.invocation.requestId ?? 'none';
+    this.initOutcome = platformError(
+      'Sandbox.Timedout',
+      `RequestId: ${id} Error: Init timed out after ${seconds} seconds`,
+    );
+    this.kill('init-timeout');
+  }
+
+  /** The process is gone: fail whatever was in flight, then leave the pool. */
+  private exit(how: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.clearTimer();
+    const lost = this.state.die();
+    if (lost !== null && this.job !== null) {
+      const id = lost.requestId;
+      this.complete(
+        this.initOutcome ??
+          platformError('Runtime.ExitError', `RequestId: ${id} Error: Runtime exited with error: ${how}`),
+      );
+    }
+    this.waiterReject?.(new StateTransitionError('ContainerError', 'container error, runtime should exit'));
+    this.waiter = null;
+    this.waiterReject = null;
+    const endpoint = this.endpoint;
+    this.endpoint = null;
+    this.child = null;
+    this.onExit(this);
+    void (endpoint?.close() ?? Promise.resolve()).finally(() => this.markExited());
+  }
+
+  private kill(reason: KillReason, signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.killReason ??= reason;
+    this.state.die();
+    this.signal(signal);
+  }
+
+  /** Signals the whole process group (the runtime may have children), falling back to the pid. */
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone: the exit handler finishes the bookkeeping.
+      }
+    }
+  }
+
+  private output(chunk: Buffer): void {
+    this.write(chunk.toString('utf8'));
+  }
+
+  private write(text: string): void {
+    this.job?.log.append(text);
+    this.deps.writeLog(text);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** The error type of a function error: the runtime's header, else the body's `errorType`, else Unhandled. */
+function errorTypeOf(body: Buffer, header: string | undefined): string {
+  if (header !== undefined && header !== '') return header;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'errorType' in parsed &&
+      typeof parsed.errorType === 'string'
+    ) {
+      return parsed.errorType;
+    }
+  } catch {
+    // Not JSON: Lambda still reports it as an unhandled function error.
+  }
+  return 'Unhandled';
+}

@@ -1,0 +1,134 @@
+// The function's execution environments: reuse while warm, start lazily, cap at --concurrency, replace the dead.
+import { randomUUID } from 'node:crypto';
+import type { Invocation, InvokeRequest, InvokeResult } from '../contract.js';
+import { ConcurrencyLimitError, ShuttingDownError } from '../errors.js';
+import { ExecutionEnvironment } from './environment.js';
+import type { SandboxDeps } from './types.js';
+
+const MEMORY_POLL_MS = 50;
+
+export class Pool {
+  private readonly envs = new Set<ExecutionEnvironment>();
+  /** Warm, free environments; the most recently used is reused first, as Lambda does. */
+  private idle: ExecutionEnvironment[] = [];
+  private nextId = 1;
+  private closing = false;
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
+  private readonly memoryTimer: NodeJS.Timeout;
+  /** Called whenever an environment becomes free (the event queue listens). */
+  onAvailable: () => void = () => {};
+
+  constructor(
+    private readonly deps: SandboxDeps,
+    readonly limit: number,
+  ) {
+    this.memoryTimer = setInterval(() => {
+      for (const env of this.envs) env.checkMemory();
+    }, MEMORY_POLL_MS);
+    this.memoryTimer.unref();
+  }
+
+  /** Live process ids (tests use them to prove nothing leaks). */
+  get pids(): number[] {
+    return [...this.envs].flatMap((env) => (env.pid === undefined ? [] : [env.pid]));
+  }
+
+  get size(): number {
+    return this.envs.size;
+  }
+
+  /** True when an invocation would not get a 429 right now. */
+  get hasCapacity(): boolean {
+    return !this.closing && (this.idle.some((env) => env.state.available) || this.live() < this.limit);
+  }
+
+  /** Starts `count` environments and waits until each has initialised (or died trying). */
+  async warm(count: number): Promise<void> {
+    const started = Array.from({ length: Math.min(count, this.limit) }, () => this.spawn());
+    await Promise.all(started.map((env) => Promise.race([env.initialised, env.exited])));
+    for (const env of started) if (env.state.available) this.idle.push(env);
+  }
+
+  /** Runs one invocation; throws ConcurrencyLimitError (429) when every environment is busy. */
+  async invoke(request: InvokeRequest, requestId: string = randomUUID()): Promise<InvokeResult> {
+    if (this.closing) throw new ShuttingDownError();
+    const env = this.acquire();
+    const invocation: Invocation = {
+      requestId,
+      payload: request.payload,
+      functionArn: this.deps.config.functionArn,
+      traceId: traceId(),
+      ...(request.clientContext === undefined ? {} : { clientContext: request.clientContext }),
+      deadlineMs: 0,
+    };
+    this.inFlight++;
+    try {
+      const { outcome, log } = await env.run(invocation);
+      return { requestId, outcome, log };
+    } finally {
+      this.inFlight--;
+      this.release(env);
+    }
+  }
+
+  /** Stops taking calls, waits up to `graceMs` for calls in flight, then stops every environment. */
+  async close(graceMs: number): Promise<void> {
+    this.closing = true;
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    clearInterval(this.memoryTimer);
+    await Promise.all([...this.envs].map((env) => env.stop()));
+    this.idle = [];
+  }
+
+  private acquire(): ExecutionEnvironment {
+    while (this.idle.length > 0) {
+      const env = this.idle.pop() as ExecutionEnvironment;
+      if (env.state.available) return env;
+    }
+    if (this.live() >= this.limit) throw new ConcurrencyLimitError(this.limit);
+    return this.spawn();
+  }
+
+  private release(env: ExecutionEnvironment): void {
+    if (this.closing) {
+      if (this.inFlight === 0) this.drained?.();
+      return;
+    }
+    if (env.state.available) this.idle.push(env);
+    this.onAvailable();
+  }
+
+  private spawn(): ExecutionEnvironment {
+    const env = new ExecutionEnvironment(this.nextId++, this.deps, (gone) => {
+      this.envs.delete(gone);
+      this.idle = this.idle.filter((e) => e !== gone);
+      if (!this.closing) this.onAvailable();
+    });
+    this.envs.add(env);
+    void env.start();
+    return env;
+  }
+
+  /** Environments that count against the limit: dead ones are on their way out. */
+  private live(): number {
+    let count = 0;
+    for (const env of this.envs) if (env.state.phase !== 'dead') count++;
+    return count;
+  }
+}
+
+/** An X-Ray style trace header, as Lambda passes in Lambda-Runtime-Trace-Id. */
+function traceId(): string {
+  const hex = randomUUID().replaceAll('-', '');
+  const epoch = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(16, 32)};Sampled=0`;
+}

@@ -1,0 +1,26 @@
+// What the sandbox needs from the outside world, injected so tests can swap clock, spawning and memory.
+import type { ChildProcess } from 'node:child_process';
+import type { RuntimeEndpointFactory } from '../contract.js';
+
+/** Fixed settings shared by every execution environment of one function. */
+export interface SandboxConfig {
+  /** argv of the runtime process (`node dist/runtime/main.js` or a `--bootstrap`). */
+  readonly command: readonly string[];
+  /** The process environment, without AWS_LAMBDA_RUNTIME_API (added per environment). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly initTimeoutMs: number;
+  readonly memoryMb: number;
+  readonly functionArn: string;
+}
+
+export interface SandboxDeps {
+  readonly config: SandboxConfig;
+  readonly createEndpoint: RuntimeEndpointFactory;
+  readonly spawn: (command: readonly string[], env: Record<string, string>) => ChildProcess;
+  readonly clock: { now(): number };
+  /** Resident bytes of a process tree (0 when unknown). */
+  readonly readRss: (pid: number) => number;
+  /** Where platform and function log text goes (the emulator's stdout by default). */
+  readonly writeLog: (text: string) => void;
+}

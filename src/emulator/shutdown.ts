@@ -1,0 +1,25 @@
+// Keeps an emulator running until SIGINT/SIGTERM, then closes it gracefully and exits 0.
+import type { Emulator } from './server.js';
+
+export function closeOnSignal(
+  emulator: Emulator,
+  log: (line: string) => void = (l) => process.stderr.write(l),
+): void {
+  const stop = (signal: NodeJS.Signals) => {
+    log(`lambda-ml: ${signal} received, finishing in-flight calls and stopping instances\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`lambda-ml: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The line printed once the emulator listens. */
+export function banner(emulator: Emulator, functionName: string): string {
+  return `lambda-ml emulator listening on ${emulator.url} (POST /2015-03-31/functions/${functionName}/invocations)\n`;
+}
