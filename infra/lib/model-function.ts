@@ -1,0 +1,133 @@
+// ModelFunction: the model's container image as a Lambda function with a `live` alias, URL, logs and alarms.
+import { fileURLToPath } from 'node:url';
+import { Annotations, Duration, Size } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type ModelFunctionOptions, type ResolvedOptions, resolveOptions } from './options.js';
+
+/** The repository root: the image asset's build context (its .dockerignore keeps it small). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ModelFunctionProps extends ModelFunctionOptions {
+  /** Build context for the image. Default: the repository root. */
+  readonly imageDirectory?: string;
+  /** Dockerfile path relative to the build context. Default: container/Dockerfile. */
+  readonly dockerfile?: string;
+  /** Extra docker build args (e.g. MODEL_SHA256 to label the image with the model digest). */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+}
+
+export class ModelFunction extends Construct {
+  readonly function: lambda.DockerImageFunction;
+  readonly alias: lambda.Alias;
+  readonly url: lambda.FunctionUrl;
+  readonly logGroup: logs.LogGroup;
+  readonly alarms: {
+    readonly errors: cloudwatch.Alarm;
+    readonly throttles: cloudwatch.Alarm;
+    readonly p99Duration: cloudwatch.Alarm;
+  };
+  readonly options: ResolvedOptions;
+
+  constructor(scope: Construct, id: string, props: ModelFunctionProps = {}) {
+    super(scope, id);
+    const options = resolveOptions(props);
+    this.options = options;
+    const arm = options.architecture === 'arm64';
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: options.logRetentionDays as logs.RetentionDays,
+    });
+    const role = this.executionRole();
+
+    this.function = new lambda.DockerImageFunction(this, 'Function', {
+      code: lambda.DockerImageCode.fromImageAsset(props.imageDirectory ?? REPO_ROOT, {
+        file: props.dockerfile ?? 'container/Dockerfile',
+        platform: arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+        buildArgs: { ...props.buildArgs },
+        cmd: [options.handler],
+      }),
+      architecture: arm ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      memorySize: options.memorySize,
+      timeout: Duration.seconds(options.timeoutSeconds),
+      ephemeralStorageSize: Size.mebibytes(options.ephemeralStorageMiB),
+      logGroup: this.logGroup,
+      role,
+      ...(options.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: options.reservedConcurrency }),
+      description: 'lambda-ml: random-forest predictions from a container image',
+    });
+
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      ...(options.provisionedConcurrency === undefined
+        ? {}
+        : { provisionedConcurrentExecutions: options.provisionedConcurrency }),
+    });
+
+    const authType =
+      options.functionUrlAuth === 'NONE'
+        ? lambda.FunctionUrlAuthType.NONE
+        : lambda.FunctionUrlAuthType.AWS_IAM;
+    this.url = this.alias.addFunctionUrl({ authType });
+    if (authType === lambda.FunctionUrlAuthType.NONE) {
+      Annotations.of(this).addWarningV2(
+        'lambda-ml:public-function-url',
+        'functionUrlAuth is NONE: anyone on the internet can invoke this function (and run up its bill). Use AWS_IAM unless the URL is meant to be public.',
+      );
+    }
+    this.alarms = this.createAlarms(options);
+  }
+
+  /** A role limited to writing this function's log group (ECR pull rights are added by the image asset). */
+  private executionRole(): iam.Role {
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'lambda-ml function: write its own logs',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${this.logGroup.logGroupArn}`],
+      }),
+    );
+    return role;
+  }
+
+  private createAlarms(options: ResolvedOptions): ModelFunction['alarms'] {
+    const period = Duration.minutes(5);
+    const fn = this.function;
+    const atLeastOne = {
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    return {
+      errors: new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+        ...atLeastOne,
+        metric: fn.metricErrors({ period, statistic: 'Sum' }),
+        alarmDescription: 'lambda-ml: the function returned errors (handler threw, timed out or crashed)',
+      }),
+      throttles: new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+        ...atLeastOne,
+        metric: fn.metricThrottles({ period, statistic: 'Sum' }),
+        alarmDescription: 'lambda-ml: invocations were throttled (concurrency limit reached)',
+      }),
+      p99Duration: new cloudwatch.Alarm(this, 'P99DurationAlarm', {
+        threshold: options.durationAlarmMs,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        metric: fn.metricDuration({ period, statistic: 'p99' }),
+        alarmDescription: `lambda-ml: p99 duration above ${options.durationAlarmMs} ms for 15 minutes`,
+      }),
+    };
+  }
+}
