@@ -1,0 +1,138 @@
+// GradientBoostingClassifier/Regressor (sklearn < 1.3 losses) as a model artifact kind and its predictor.
+import { ArtifactError, PredictInputError } from './errors.js';
+import { argmax, checkRow, expit } from './logistic-regression-math.js';
+import type { ClassLabel, FlatTree, ModelArtifact, Predictor } from './types.js';
+
+export type BoostingLoss = 'binomial' | 'multinomial' | 'squared_error';
+
+/**
+ * A fitted boosting model: raw = initRaw + sum over stages of learningRate * leaf value, the way
+ * sklearn's `predict_stages` accumulates it (stage by stage, class by class).
+ */
+export interface GradientBoostingEstimator {
+  readonly loss: BoostingLoss;
+  readonly learningRate: number;
+  /** `_raw_predict_init` for any row (the init estimator is a constant prior/mean, or 'zero'). */
+  readonly initRaw: readonly number[];
+  /** `estimators_[i][k]`: regression trees, one per stage and raw-score column. */
+  readonly stages: readonly (readonly FlatTree[])[];
+}
+
+function columns(loss: BoostingLoss, nClasses: number): number {
+  return loss === 'multinomial' ? nClasses : 1;
+}
+
+/** Validates the estimator section (structure and node links, so prediction always terminates). */
+export function validateGradientBoosting(
+  e: unknown,
+  nFeatures: number,
+  classes: readonly ClassLabel[] | null,
+): GradientBoostingEstimator {
+  const o = e as Partial<GradientBoostingEstimator> | null;
+  const bad = (msg: string): never => {
+    throw new ArtifactError(`GradientBoosting estimator: ${msg}`);
+  };
+  if (o === null || typeof o !== 'object') return bad('expected an object');
+  const loss = o.loss;
+  if (loss !== 'binomial' && loss !== 'multinomial' && loss !== 'squared_error')
+    return bad(`unknown loss ${String(loss)}`);
+  if ((loss === 'squared_error') !== (classes === null))
+    return bad(`loss ${loss} does not match the model's task`);
+  if (loss === 'binomial' && classes?.length !== 2) return bad('binomial loss needs 2 classes');
+  if (loss === 'multinomial' && (classes?.length ?? 0) < 3)
+    return bad('multinomial loss needs 3 or more classes');
+  const k = columns(loss, classes?.length ?? 1);
+  if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate))
+    return bad('learningRate must be a number');
+  if (!Array.isArray(o.initRaw) || o.initRaw.length !== k || !o.initRaw.every((v) => typeof v === 'number')) {
+    return bad(`initRaw must hold ${k} numbers`);
+  }
+  if (!Array.isArray(o.stages) || !o.stages.every((s) => Array.isArray(s) && s.length === k)) {
+    return bad(`stages must be a list of ${k}-tree lists`);
+  }
+  for (const stage of o.stages) for (const t of stage) checkTree(t, nFeatures, bad);
+  return o as GradientBoostingEstimator;
+}
+
+function checkTree(t: FlatTree, nFeatures: number, bad: (m: string) => never): void {
+  const n = t?.nodeCount;
+  if (!Number.isInteger(n) || n < 1 || t.value?.length !== n)
+    bad('a tree has an invalid nodeCount or value length');
+  for (let i = 0; i < n; i++) {
+    const l = t.childrenLeft[i];
+    const r = t.childrenRight[i];
+    if (l === -1 && r === -1) continue;
+    const f = t.feature[i];
+    if (!(typeof l === 'number' && typeof r === 'number' && l > i && r > i && l < n && r < n))
+      bad(`node ${i} has bad children`);
+    if (!(typeof f === 'number' && Number.isInteger(f) && f >= 0 && f < nFeatures))
+      bad(`node ${i} has bad feature ${f}`);
+    if (typeof t.threshold[i] !== 'number') bad(`node ${i} has no threshold`);
+  }
+}
+
+/** The leaf value a float32-cast row reaches (`X[i, f] <= threshold` goes left, as in sklearn's Cython). */
+function leafValue(t: FlatTree, x32: Float32Array): number {
+  let node = 0;
+  while (t.childrenLeft[node] !== -1) {
+    node =
+      (x32[t.feature[node] as number] as number) <= (t.threshold[node] as number)
+        ? (t.childrenLeft[node] as number)
+        : (t.childrenRight[node] as number);
+  }
+  return t.value[node] as number;
+}
+
+/** `_raw_predict` for one row: initRaw, then `raw[k] += learning_rate * value` stage by stage. */
+export function boostingRaw(e: GradientBoostingEstimator, row: ArrayLike<number>): Float64Array {
+  const x32 = Float32Array.from(row as ArrayLike<number>);
+  const raw = Float64Array.from(e.initRaw);
+  for (const stage of e.stages) {
+    for (let k = 0; k < stage.length; k++)
+      raw[k] = (raw[k] as number) + e.learningRate * leafValue(stage[k] as FlatTree, x32);
+  }
+  return raw;
+}
+
+/** `_raw_prediction_to_proba`: binomial expit, multinomial exp(raw - logsumexp(raw)) (scipy's order). */
+function rawToProba(loss: BoostingLoss, raw: Float64Array): Float64Array {
+  if (loss === 'binomial') {
+    const p = expit(raw[0] as number);
+    return Float64Array.of(1 - p, p);
+  }
+  let max = -Infinity;
+  for (const v of raw) if (v > max) max = v;
+  if (!Number.isFinite(max)) max = 0;
+  let s = 0;
+  for (const v of raw) s += Math.exp(v - max);
+  const lse = Math.log(s) + max;
+  return raw.map((v) => {
+    const p = Math.exp(v - lse);
+    return Number.isNaN(p) ? 0 : p;
+  });
+}
+
+export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostingEstimator>): Predictor {
+  const e = validateGradientBoosting(a.estimator, a.nFeatures, a.classes);
+  const classes = a.classes;
+  const name = a.kind;
+  const raw = (row: ArrayLike<number>): Float64Array => {
+    checkRow(row, a.nFeatures, name);
+    return boostingRaw(e, row);
+  };
+  return {
+    kind: a.kind,
+    task: classes === null ? 'regression' : 'classification',
+    nFeatures: a.nFeatures,
+    classes,
+    predict(row) {
+      const r = raw(row);
+      if (classes === null) return r[0] as number;
+      return classes[argmax(rawToProba(e.loss, r))] as ClassLabel;
+    },
+    predictProba(row) {
+      if (classes === null) throw new PredictInputError(`${name} is a regressor: it has no predict_proba`);
+      return rawToProba(e.loss, raw(row));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Turns a pickled sklearn `Tree` (its reduce args and state: nodes, values) into a validated FlatTree.
+import type { FlatTree } from '../model/types.js';
+import { UnsupportedModelError } from './errors.js';
+import { readScalar } from './numpy-dtype.js';
+import { numbers } from './state.js';
+import { NdArray, PyObject, type PyValue, typeName } from './values.js';
+
+const NODE_FIELDS = [
+  'left_child',
+  'right_child',
+  'feature',
+  'threshold',
+  'impurity',
+  'n_node_samples',
+  'weighted_n_node_samples',
+] as const;
+
+export interface TreeInfo {
+  readonly tree: FlatTree;
+  /** Number of values per node (classes for classifier trees, 1 for regressors). */
+  readonly nValues: number;
+  readonly nFeatures: number;
+}
+
+function fail(path: string, msg: string): never {
+  throw new UnsupportedModelError(`${path}: ${msg}`);
+}
+
+/** Reads `tree_` of a fitted sklearn tree estimator. Node ids must be children-after-parents (always true). */
+export function readTree(v: PyValue, path: string): TreeInfo {
+  if (!(v instanceof PyObject) || v.cls.qualified !== 'sklearn.tree._tree.Tree') {
+    fail(path, `expected a sklearn.tree._tree.Tree, got ${typeName(v)}`);
+  }
+  const [nFeatures, nClassesV, nOutputs] = v.args;
+  if (typeof nFeatures !== 'number' || !(nClassesV instanceof NdArray) || typeof nOutputs !== 'number') {
+    fail(path, 'Tree arguments are not (n_features, n_classes, n_outputs)');
+  }
+  if (nOutputs !== 1) fail(path, `multi-output trees (n_outputs=${nOutputs}) are not supported`);
+  const state = v.state;
+  if (!(state instanceof Map)) fail(path, 'Tree has no state');
+  const nodes = state.get('nodes');
+  const values = state.get('values');
+  const nodeCount = state.get('node_count');
+  const maxDepth = state.get('max_depth');
+  if (!(nodes instanceof NdArray) || !(values instanceof NdArray) || typeof nodeCount !== 'number') {
+    fail(path, 'Tree state lacks nodes/values/node_count');
+  }
+  const nValues = numbers(nClassesV, `${path}.n_classes`)[0] ?? 0;
+  if (nodes.shape.length !== 1 || nodes.shape[0] !== nodeCount || nodeCount < 1) {
+    fail(path, `nodes has shape (${nodes.shape.join(', ')}) for node_count ${nodeCount}`);
+  }
+  if (values.shape.join(',') !== `${nodeCount},1,${nValues}`) {
+    fail(path, `values has shape (${values.shape.join(', ')}), expected (${nodeCount}, 1, ${nValues})`);
+  }
+  const cols = readNodes(nodes, path);
+  const tree: FlatTree = {
+    nodeCount,
+    maxDepth: typeof maxDepth === 'number' ? maxDepth : 0,
+    childrenLeft: cols.left_child,
+    childrenRight: cols.right_child,
+    feature: cols.feature,
+    threshold: cols.threshold,
+    impurity: cols.impurity,
+    nNodeSamples: cols.n_node_samples,
+    weightedNNodeSamples: cols.weighted_n_node_samples,
+    value: numbers(values, `${path}.values`),
+  };
+  checkStructure(tree, nFeatures, path);
+  return { tree, nValues, nFeatures };
+}
+
+/** Reads the node struct array field by field, at the offsets its own dtype gives (56- or 64-byte nodes). */
+function readNodes(nodes: NdArray, path: string): Record<(typeof NODE_FIELDS)[number], number[]> {
+  const fields = nodes.dtype.fields;
+  if (!fields) fail(path, `nodes has dtype '${nodes.dtype.code}', expected a structured dtype`);
+  const view = new DataView(nodes.bytes.buffer, nodes.bytes.byteOffset, nodes.bytes.byteLength);
+  const size = nodes.dtype.itemsize;
+  const out = {} as Record<(typeof NODE_FIELDS)[number], number[]>;
+  for (const name of NODE_FIELDS) {
+    const f = fields.get(name);
+    if (!f || !'iuf'.includes(f.dtype.kind)) fail(path, `node dtype has no numeric field '${name}'`);
+    const col = new Array<number>(nodes.size);
+    for (let i = 0; i < col.length; i++) col[i] = readScalar(f.dtype, view, i * size + f.offset);
+    out[name] = col;
+  }
+  return out;
+}
+
+/** Children point forward (so prediction always ends), leaves are marked both sides, features exist. */
+function checkStructure(t: FlatTree, nFeatures: number, path: string): void {
+  for (let i = 0; i < t.nodeCount; i++) {
+    const l = t.childrenLeft[i] ?? -1;
+    const r = t.childrenRight[i] ?? -1;
+    if (l === -1 && r === -1) continue;
+    if (!(l > i && r > i && l < t.nodeCount && r < t.nodeCount)) {
+      fail(path, `node ${i} has children (${l}, ${r}); expected -1 or later node ids below ${t.nodeCount}`);
+    }
+    const f = t.feature[i] ?? -1;
+    if (!Number.isInteger(f) || f < 0 || f >= nFeatures)
+      fail(path, `node ${i} splits on feature ${f} of ${nFeatures}`);
+  }
+}

@@ -1,0 +1,62 @@
+// Generates the scikit-learn fixtures once per script version (one python3 run) and caches them in the OS temp dir.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SCRIPT = join(import.meta.dirname, '..', 'scripts', 'fixtures', 'make_sklearn_fixtures.py');
+
+/** The file every malicious fixture would create if anything ran it. */
+export function markerPath(dir: string): string {
+  return join(dir, 'malicious', 'MARKER');
+}
+
+export interface FixtureEntry {
+  readonly file: string;
+  readonly model: string;
+  readonly kind: string;
+  readonly container: string;
+  readonly protocol: number;
+  readonly nFeatures: number;
+  readonly rows: number[][];
+  readonly predict: Array<number | string>;
+  readonly proba?: number[][];
+  readonly decision?: number[][];
+}
+
+export interface Fixtures {
+  readonly dir: string;
+  readonly sklearn: string;
+  readonly models: FixtureEntry[];
+}
+
+/**
+ * Debian's python3-sklearn 1.2.1 writes the files (why not checked in: the oracle stays the real
+ * library, the repository carries no binaries, and one python run takes ~1.5 s). The cache key is the
+ * script's hash, so editing the script regenerates them.
+ */
+export function sklearnFixtures(): Fixtures {
+  const hash = createHash('sha256').update(readFileSync(SCRIPT)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `lambda-ml-sklearn-fixtures-${hash}`);
+  if (!existsSync(join(dir, 'expected.json'))) {
+    const tmp = mkdtempSync(`${dir}.tmp-`);
+    const run = spawnSync('/usr/bin/python3', [SCRIPT, tmp, markerPath(dir)], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (run.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(
+        `fixture script failed (is python3-sklearn installed?): ${run.stderr || run.error?.message}`,
+      );
+    }
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another test process won the race; use its copy
+    }
+  }
+  const meta = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Omit<Fixtures, 'dir'>;
+  return { dir, ...meta };
+}
