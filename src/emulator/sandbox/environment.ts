@@ -244,9 +244,10 @@ export class ExecutionEnvironment {
     if (this.gone) return;
     this.gone = true;
     this.clearTimer();
-    const lost = this.state.die();
-    if (lost !== null && this.job !== null) {
-      const id = lost.requestId;
+    this.state.die();
+    // The job, not the state, says what was in flight: a kill already moved the state to dead.
+    if (this.job !== null) {
+      const id = this.job.invocation.requestId;
       this.complete(
         this.initOutcome ??
           platformError('Runtime.ExitError', `RequestId: ${id} Error: Runtime exited with error: ${how}`),

@@ -1,0 +1,145 @@
+// Execution environments over real sockets: lazy init, reuse, concurrency and 429, warm start, init errors, Function URL.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alive, call, invoke, startFixtureEmulator, waitFor } from './emulator-helpers.js';
+
+describe('emulator execution environments', () => {
+  it('starts instances lazily, reuses a warm one, and reports Init Duration only on the cold call', async () => {
+    const emu = await startFixtureEmulator();
+    try {
+      assert.deepEqual(emu.pids(), []);
+      const cold = await invoke(emu.url, { action: 'env' }, { 'X-Amz-Log-Type': 'Tail' });
+      const warm = await invoke(emu.url, { action: 'env' }, { 'X-Amz-Log-Type': 'Tail' });
+      assert.equal(JSON.parse(cold.body).pid, JSON.parse(warm.body).pid);
+      assert.equal(emu.pids().length, 1);
+      const tail = (r: typeof cold) =>
+        Buffer.from(String(r.headers['x-amz-log-result']), 'base64').toString();
+      assert.match(tail(cold), /\tInit Duration: [\d.]+ ms\t\n$/);
+      assert.doesNotMatch(tail(warm), /Init Duration/);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('runs overlapping calls on separate instances and answers 429 beyond --concurrency', async () => {
+    const emu = await startFixtureEmulator({ concurrency: 2 });
+    try {
+      const slow = [
+        invoke(emu.url, { action: 'sleep', ms: 400 }),
+        invoke(emu.url, { action: 'sleep', ms: 400 }),
+      ];
+      await waitFor(() => emu.pids().length === 2);
+      const refused = await invoke(emu.url, { n: 1 });
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers['x-amzn-errortype'], 'TooManyRequestsException');
+      const body = JSON.parse(refused.body);
+      assert.equal(body.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      assert.equal(body.Type, 'User');
+      for (const reply of await Promise.all(slow)) assert.deepEqual(JSON.parse(reply.body), { slept: 400 });
+      assert.equal((await invoke(emu.url, { n: 2 })).status, 200);
+      assert.equal(emu.pids().length, 2);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('starts --warm instances before listening; their first call is not a cold start', async () => {
+    const emu = await startFixtureEmulator({ warm: 2, concurrency: 3 });
+    try {
+      assert.equal(emu.pids().length, 2);
+      const reply = await invoke(emu.url, { n: 1 }, { 'X-Amz-Log-Type': 'Tail' });
+      assert.doesNotMatch(
+        Buffer.from(String(reply.headers['x-amz-log-result']), 'base64').toString(),
+        /Init Duration/,
+      );
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('fails the pending call with the init error, then re-initialises on the next call', async () => {
+    const emu = await startFixtureEmulator({}, ['--init-error']);
+    try {
+      for (let i = 0; i < 2; i++) {
+        const reply = await invoke(emu.url, { n: i });
+        assert.equal(reply.status, 200);
+        assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+        assert.deepEqual(JSON.parse(reply.body), {
+          errorType: 'Runtime.ImportModuleError',
+          errorMessage: 'Cannot find module fixture',
+        });
+      }
+      assert.equal(emu.logs.join('').split('Init Duration').length, 3);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('reports a runtime that exits during init as Runtime.ExitError', async () => {
+    const emu = await startFixtureEmulator({}, ['--init-exit']);
+    try {
+      const reply = await invoke(emu.url, {});
+      assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+      assert.match(JSON.parse(reply.body).errorMessage, /Runtime exited with error: exit status 7/);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('turns plain HTTP requests into version 2.0 events in --function-url mode', async () => {
+    const emu = await startFixtureEmulator({ functionUrl: true });
+    try {
+      const echoed = await call(emu.url, {
+        method: 'PUT',
+        path: '/items/7?x=1&x=2&y=z',
+        body: Buffer.from([0xff, 0x00, 0x10]),
+        headers: { 'content-type': 'application/octet-stream', cookie: 'c=1; d=2', 'x-custom': 'v' },
+      });
+      assert.equal(echoed.status, 200);
+      const event = JSON.parse(echoed.body);
+      assert.equal(event.version, '2.0');
+      assert.equal(event.rawPath, '/items/7');
+      assert.equal(event.rawQueryString, 'x=1&x=2&y=z');
+      assert.deepEqual(event.queryStringParameters, { x: '1,2', y: 'z' });
+      assert.deepEqual(event.cookies, ['c=1', 'd=2']);
+      assert.equal(event.headers['x-custom'], 'v');
+      assert.equal(event.requestContext.http.method, 'PUT');
+      assert.equal(event.isBase64Encoded, true);
+      assert.deepEqual([...Buffer.from(event.body, 'base64')], [0xff, 0x00, 0x10]);
+      const text = JSON.parse(
+        (
+          await call(emu.url, {
+            path: '/t',
+            body: '{"a":1}',
+            headers: { 'content-type': 'application/json' },
+          })
+        ).body,
+      );
+      assert.equal(text.body, '{"a":1}');
+      assert.equal(text.isBase64Encoded, false);
+
+      const structured = await call(emu.url, { method: 'GET', path: '/structured' });
+      assert.equal(structured.status, 201);
+      assert.equal(structured.headers['x-test'], 'yes');
+      assert.deepEqual(structured.headers['set-cookie'], ['a=1', 'b=2']);
+      assert.deepEqual([...structured.raw], [0, 1, 2, 255]);
+      const failed = await call(emu.url, { method: 'GET', path: '/throw' });
+      assert.equal(failed.status, 502);
+      assert.equal((await invoke(emu.url, { still: 'invoke api' })).status, 200);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('lets an in-flight call finish at close, then stops every instance', async () => {
+    const emu = await startFixtureEmulator({ concurrency: 3 });
+    const inFlight = invoke(emu.url, { action: 'sleep', ms: 300 });
+    await invoke(emu.url, { warm: true });
+    await waitFor(() => emu.pids().length === 2);
+    const pids = emu.pids();
+    await emu.close();
+    assert.deepEqual(JSON.parse((await inFlight).body), { slept: 300 });
+    assert.ok(await waitFor(() => pids.every((pid) => !alive(pid))), 'no runtime process left');
+    await assert.rejects(invoke(emu.url, {}));
+  });
+});
