@@ -1,0 +1,48 @@
+// Trains the model a config describes and returns its artifact (the `lambda-ml train` engine).
+import { GENERATED_BY } from '../core/version.js';
+import { FORMAT_VERSION } from './artifact.js';
+import { fingerprint, loadDataset } from './dataset.js';
+import { ModelConfigError } from './errors.js';
+import { fitEstimator } from './estimator.js';
+import { parseModelSection } from './params.js';
+import { ARTIFACT_FORMAT, type ModelArtifact } from './types.js';
+
+export interface TrainOptions {
+  /** Directory that relative CSV paths are resolved against (the config file's directory). */
+  readonly baseDir?: string;
+  readonly onTree?: (done: number, total: number) => void;
+}
+
+/** Splits `{dataset, model}` and checks there is nothing else. */
+export function splitConfig(config: unknown): { dataset: unknown; model: unknown } {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ModelConfigError('a training config must be a JSON object with keys "dataset" and "model"');
+  }
+  const c = config as Record<string, unknown>;
+  for (const k of Object.keys(c)) {
+    if (k !== 'dataset' && k !== 'model') {
+      throw new ModelConfigError(`unknown config key "${k}"; accepted: dataset, model`);
+    }
+  }
+  if (c.dataset === undefined) throw new ModelConfigError('config key "dataset" is missing');
+  if (c.model === undefined) throw new ModelConfigError('config key "model" is missing');
+  return { dataset: c.dataset, model: c.model };
+}
+
+export function trainFromConfig(config: unknown, options: TrainOptions = {}): ModelArtifact {
+  const { dataset, model } = splitConfig(config);
+  const params = parseModelSection(model);
+  const data = loadDataset(dataset, options.baseDir ?? process.cwd());
+  const fitted = fitEstimator(params, data, options.onTree ? { onTree: options.onTree } : {});
+  return {
+    format: ARTIFACT_FORMAT,
+    formatVersion: FORMAT_VERSION,
+    kind: params.kind,
+    generatedBy: GENERATED_BY,
+    provenance: { source: 'train', config },
+    dataSha256: fingerprint(data),
+    nFeatures: data.nFeatures,
+    classes: fitted.classes,
+    estimator: { trees: fitted.trees },
+  };
+}

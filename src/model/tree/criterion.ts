@@ -1,0 +1,283 @@
+// scikit-learn 1.2.1's split criteria (Gini, Entropy, MSE), with every sum in the same order and
+// every operation separately rounded, so impurities and proxies are bit-identical to the Cython code.
+
+/** What the splitter and builders need from a criterion; mirrors sklearn's `Criterion` methods. */
+export interface Criterion {
+  /** Sum of weights in the node, left of `pos`, right of `pos`. */
+  wN: number;
+  wL: number;
+  wR: number;
+  /** Total weight of all training samples (the splitter's `weighted_n_samples`). */
+  weightedNSamples: number;
+  /** Number of values stored per node (classes, or 1 for regression). */
+  readonly nValues: number;
+  init(samples: Int32Array, start: number, end: number): void;
+  reset(): void;
+  update(newPos: number): void;
+  nodeImpurity(): number;
+  /** Writes [impurity_left, impurity_right] into `out`. */
+  childrenImpurity(out: Float64Array): void;
+  proxyImpurityImprovement(): number;
+  impurityImprovement(parent: number, left: number, right: number): number;
+  nodeValue(dest: Float64Array, offset: number): void;
+}
+
+/** `Criterion.impurity_improvement`, shared by all criteria. */
+function improvement(c: Criterion, parent: number, left: number, right: number): number {
+  return (c.wN / c.weightedNSamples) * (parent - (c.wR / c.wN) * right - (c.wL / c.wN) * left);
+}
+
+/** `ClassificationCriterion` for one output; `kind` picks Gini or Entropy impurity. */
+export class ClassificationCriterion implements Criterion {
+  wN = 0;
+  wL = 0;
+  wR = 0;
+  weightedNSamples = 0;
+  readonly nValues: number;
+  private readonly sumTotal: Float64Array;
+  private readonly sumLeft: Float64Array;
+  private readonly sumRight: Float64Array;
+  private samples: Int32Array = new Int32Array(0);
+  private start = 0;
+  private end = 0;
+  private pos = 0;
+  private readonly impurityOf: (sums: Float64Array, w: number) => number;
+  private readonly tmp = new Float64Array(2);
+
+  constructor(
+    kind: 'gini' | 'entropy',
+    private readonly y: Int32Array,
+    private readonly weight: Float64Array,
+    nClasses: number,
+    log: (x: number) => number,
+  ) {
+    this.nValues = nClasses;
+    this.sumTotal = new Float64Array(nClasses);
+    this.sumLeft = new Float64Array(nClasses);
+    this.sumRight = new Float64Array(nClasses);
+    this.impurityOf = kind === 'gini' ? gini : (s, w) => entropy(s, w, log);
+  }
+
+  init(samples: Int32Array, start: number, end: number): void {
+    this.samples = samples;
+    this.start = start;
+    this.end = end;
+    const sum = this.sumTotal;
+    sum.fill(0);
+    let wN = 0.0;
+    for (let p = start; p < end; p++) {
+      const i = samples[p] as number;
+      const w = this.weight[i] as number;
+      const c = this.y[i] as number;
+      sum[c] = (sum[c] as number) + w;
+      wN += w;
+    }
+    this.wN = wN;
+    this.reset();
+  }
+
+  reset(): void {
+    this.pos = this.start;
+    this.wL = 0.0;
+    this.wR = this.wN;
+    this.sumLeft.fill(0);
+    this.sumRight.set(this.sumTotal);
+  }
+
+  private reverseReset(): void {
+    this.pos = this.end;
+    this.wL = this.wN;
+    this.wR = 0.0;
+    this.sumRight.fill(0);
+    this.sumLeft.set(this.sumTotal);
+  }
+
+  update(newPos: number): void {
+    const { samples, weight, y, sumLeft } = this;
+    let wL = this.wL;
+    if (newPos - this.pos <= this.end - newPos) {
+      for (let p = this.pos; p < newPos; p++) {
+        const i = samples[p] as number;
+        const w = weight[i] as number;
+        const c = y[i] as number;
+        sumLeft[c] = (sumLeft[c] as number) + w;
+        wL += w;
+      }
+    } else {
+      this.reverseReset();
+      wL = this.wL;
+      for (let p = this.end - 1; p >= newPos; p--) {
+        const i = samples[p] as number;
+        const w = weight[i] as number;
+        const c = y[i] as number;
+        sumLeft[c] = (sumLeft[c] as number) - w;
+        wL -= w;
+      }
+    }
+    this.wL = wL;
+    this.wR = this.wN - wL;
+    const n = this.nValues;
+    for (let c = 0; c < n; c++) this.sumRight[c] = (this.sumTotal[c] as number) - (sumLeft[c] as number);
+    this.pos = newPos;
+  }
+
+  nodeImpurity(): number {
+    return this.impurityOf(this.sumTotal, this.wN);
+  }
+
+  childrenImpurity(out: Float64Array): void {
+    out[0] = this.impurityOf(this.sumLeft, this.wL);
+    out[1] = this.impurityOf(this.sumRight, this.wR);
+  }
+
+  proxyImpurityImprovement(): number {
+    this.childrenImpurity(this.tmp);
+    return -this.wR * (this.tmp[1] as number) - this.wL * (this.tmp[0] as number);
+  }
+
+  impurityImprovement(parent: number, left: number, right: number): number {
+    return improvement(this, parent, left, right);
+  }
+
+  nodeValue(dest: Float64Array, offset: number): void {
+    dest.set(this.sumTotal, offset);
+  }
+}
+
+function gini(sums: Float64Array, w: number): number {
+  let sq = 0.0;
+  for (let c = 0; c < sums.length; c++) {
+    const v = sums[c] as number;
+    sq += v * v;
+  }
+  return 0.0 + (1.0 - sq / (w * w));
+}
+
+function entropy(sums: Float64Array, w: number, log: (x: number) => number): number {
+  let e = 0.0;
+  for (let c = 0; c < sums.length; c++) {
+    let v = sums[c] as number;
+    if (v > 0.0) {
+      v /= w;
+      e -= v * log(v);
+    }
+  }
+  return e;
+}
+
+/** `RegressionCriterion` + `MSE` for one output. */
+export class MSECriterion implements Criterion {
+  wN = 0;
+  wL = 0;
+  wR = 0;
+  weightedNSamples = 0;
+  readonly nValues = 1;
+  private sumTotal = 0;
+  private sqSumTotal = 0;
+  private sumLeft = 0;
+  private sumRight = 0;
+  private samples: Int32Array = new Int32Array(0);
+  private start = 0;
+  private end = 0;
+  private pos = 0;
+
+  constructor(
+    private readonly y: Float64Array,
+    private readonly weight: Float64Array,
+  ) {}
+
+  init(samples: Int32Array, start: number, end: number): void {
+    this.samples = samples;
+    this.start = start;
+    this.end = end;
+    let sum = 0.0;
+    let sq = 0.0;
+    let wN = 0.0;
+    for (let p = start; p < end; p++) {
+      const i = samples[p] as number;
+      const w = this.weight[i] as number;
+      const yi = this.y[i] as number;
+      const wy = w * yi;
+      sum += wy;
+      sq += wy * yi;
+      wN += w;
+    }
+    this.sumTotal = sum;
+    this.sqSumTotal = sq;
+    this.wN = wN;
+    this.reset();
+  }
+
+  reset(): void {
+    this.pos = this.start;
+    this.wL = 0.0;
+    this.wR = this.wN;
+    this.sumLeft = 0.0;
+    this.sumRight = this.sumTotal;
+  }
+
+  update(newPos: number): void {
+    const { samples, weight, y } = this;
+    let wL: number;
+    let sumLeft: number;
+    if (newPos - this.pos <= this.end - newPos) {
+      wL = this.wL;
+      sumLeft = this.sumLeft;
+      for (let p = this.pos; p < newPos; p++) {
+        const i = samples[p] as number;
+        const w = weight[i] as number;
+        sumLeft += w * (y[i] as number);
+        wL += w;
+      }
+    } else {
+      // reverse_reset, then remove samples from the end
+      wL = this.wN;
+      sumLeft = this.sumTotal;
+      for (let p = this.end - 1; p >= newPos; p--) {
+        const i = samples[p] as number;
+        const w = weight[i] as number;
+        sumLeft -= w * (y[i] as number);
+        wL -= w;
+      }
+    }
+    this.wL = wL;
+    this.sumLeft = sumLeft;
+    this.wR = this.wN - wL;
+    this.sumRight = this.sumTotal - sumLeft;
+    this.pos = newPos;
+  }
+
+  nodeImpurity(): number {
+    const m = this.sumTotal / this.wN;
+    return this.sqSumTotal / this.wN - m * m;
+  }
+
+  childrenImpurity(out: Float64Array): void {
+    const { samples, weight, y } = this;
+    let sqLeft = 0.0;
+    for (let p = this.start; p < this.pos; p++) {
+      const i = samples[p] as number;
+      const yi = y[i] as number;
+      sqLeft += (weight[i] as number) * yi * yi;
+    }
+    const sqRight = this.sqSumTotal - sqLeft;
+    const mL = this.sumLeft / this.wL;
+    const mR = this.sumRight / this.wR;
+    out[0] = sqLeft / this.wL - mL * mL;
+    out[1] = sqRight / this.wR - mR * mR;
+  }
+
+  proxyImpurityImprovement(): number {
+    const l = 0.0 + this.sumLeft * this.sumLeft;
+    const r = 0.0 + this.sumRight * this.sumRight;
+    return l / this.wL + r / this.wR;
+  }
+
+  impurityImprovement(parent: number, left: number, right: number): number {
+    return improvement(this, parent, left, right);
+  }
+
+  nodeValue(dest: Float64Array, offset: number): void {
+    dest[offset] = this.sumTotal / this.wN;
+  }
+}

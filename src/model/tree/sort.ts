@@ -1,0 +1,95 @@
+// scikit-learn's introsort of float32 feature values that carries the sample indices along. Ties are
+// ordered exactly as the Cython code orders them, because regression and weighted sums depend on it.
+
+function swap(Xf: Float32Array, S: Int32Array, i: number, j: number): void {
+  const x = Xf[i] as number;
+  Xf[i] = Xf[j] as number;
+  Xf[j] = x;
+  const s = S[i] as number;
+  S[i] = S[j] as number;
+  S[j] = s;
+}
+
+/** Bentley-McIlroy median of three of Xf[s], Xf[s + n/2], Xf[s + n - 1]. */
+function median3(Xf: Float32Array, s: number, n: number): number {
+  const a = Xf[s] as number;
+  const b = Xf[s + Math.floor(n / 2)] as number;
+  const c = Xf[s + n - 1] as number;
+  if (a < b) {
+    if (b < c) return b;
+    if (a < c) return c;
+    return a;
+  }
+  if (b < c) {
+    if (a < c) return a;
+    return c;
+  }
+  return b;
+}
+
+function siftDown(Xf: Float32Array, S: Int32Array, s: number, start: number, end: number): void {
+  let root = start;
+  for (;;) {
+    const child = root * 2 + 1;
+    let maxind = root;
+    if (child < end && (Xf[s + maxind] as number) < (Xf[s + child] as number)) maxind = child;
+    if (child + 1 < end && (Xf[s + maxind] as number) < (Xf[s + child + 1] as number)) maxind = child + 1;
+    if (maxind === root) return;
+    swap(Xf, S, s + root, s + maxind);
+    root = maxind;
+  }
+}
+
+function heapsort(Xf: Float32Array, S: Int32Array, s: number, n: number): void {
+  let start = Math.floor((n - 2) / 2);
+  for (;;) {
+    siftDown(Xf, S, s, start, n);
+    if (start === 0) break;
+    start -= 1;
+  }
+  for (let end = n - 1; end > 0; end--) {
+    swap(Xf, S, s, s + end);
+    siftDown(Xf, S, s, 0, end);
+  }
+}
+
+function introsort(Xf: Float32Array, S: Int32Array, s0: number, n0: number, maxd0: number): void {
+  let s = s0;
+  let n = n0;
+  let maxd = maxd0;
+  while (n > 1) {
+    if (maxd <= 0) {
+      heapsort(Xf, S, s, n);
+      return;
+    }
+    maxd -= 1;
+    const pivot = median3(Xf, s, n);
+    let i = 0;
+    let l = 0;
+    let r = n;
+    while (i < r) {
+      const v = Xf[s + i] as number;
+      if (v < pivot) {
+        swap(Xf, S, s + i, s + l);
+        i += 1;
+        l += 1;
+      } else if (v > pivot) {
+        r -= 1;
+        swap(Xf, S, s + i, s + r);
+      } else {
+        i += 1;
+      }
+    }
+    introsort(Xf, S, s, l, maxd);
+    s += r;
+    n -= r;
+  }
+}
+
+/** `sort(Xf + start, samples + start, n)` from sklearn's `_splitter.pyx`. */
+export function sortSamples(Xf: Float32Array, S: Int32Array, start: number, n: number): void {
+  if (n === 0) return;
+  // sklearn: maxd = 2 * <int>log2(n), with log2(x) = ln(x) / ln(2.0)
+  const maxd = 2 * Math.trunc(Math.log(n) / Math.LN2);
+  introsort(Xf, S, start, n, maxd);
+}
