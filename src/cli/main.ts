@@ -4,9 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { registerServe } from './commands/serve.js';
+import { registerTrain } from './commands/train.js';
 
 // Subcommands: one module each under ./commands, registered in this list (keep one import per line).
-const registrations: Array<(program: Command) => void> = [registerServe];
+const registrations: Array<(program: Command) => void> = [registerServe, registerTrain];
 
 export function buildProgram(): Command {
   const program = new Command('lambda-ml')
