@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { registerConvert } from './commands/convert.js';
 import { registerCost } from './commands/cost.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerInvoke } from './commands/invoke.js';
@@ -13,6 +14,7 @@ import { registerTrain } from './commands/train.js';
 
 // Subcommands: one module each under ./commands, registered in this list (keep one import per line).
 const registrations: Array<(program: Command) => void> = [
+  registerConvert,
   registerServe,
   registerSynth,
   registerDeploy,
