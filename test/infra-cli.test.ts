@@ -1,0 +1,213 @@
+// The infra-facing CLI over real processes: invoke through the AWS SDK, synth offline, deploy without credentials.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the compiled CLI with a clean AWS environment and a temporary HOME; killed after `timeoutMs`. */
+async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
+  const home = mkdtempSync(join(tmpdir(), 'infra-cli-home-'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, HOME: home, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** A stand-in Invoke API: records requests and answers like Lambda (success, or a function error with a log tail). */
+function fakeLambda(): {
+  ready: Promise<void>;
+  url: () => string;
+  requests: Array<{ path: string; headers: IncomingMessage['headers']; body: string }>;
+  close: () => void;
+} {
+  const requests: Array<{ path: string; headers: IncomingMessage['headers']; body: string }> = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', headers: req.headers, body });
+      const failing = body.includes('"fail"');
+      res.setHeader('x-amzn-RequestId', 'req-1');
+      res.setHeader('X-Amz-Executed-Version', '$LATEST');
+      if (req.headers['x-amz-log-type'] === 'Tail') {
+        res.setHeader(
+          'X-Amz-Log-Result',
+          Buffer.from('START RequestId: req-1\nEND RequestId: req-1\n').toString('base64'),
+        );
+      }
+      if (failing) res.setHeader('X-Amz-Function-Error', 'Unhandled');
+      res.end(failing ? '{"errorType":"Error","errorMessage":"boom"}' : '{"statusCode":200,"body":1}');
+    });
+  });
+  const ready = once(server.listen(0, '127.0.0.1'), 'listening').then(() => undefined);
+  return {
+    ready,
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => server.close(),
+  };
+}
+
+describe('lambda-ml invoke', () => {
+  const lambda = fakeLambda();
+  before(() => lambda.ready);
+  after(() => lambda.close());
+
+  it('sends the payload through the SDK to the endpoint and prints the result', async () => {
+    const run = await cli(['invoke', '--endpoint', lambda.url(), '--payload', '{"data":[0,0,0,0]}']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '{"statusCode":200,"body":1}\n');
+    const request = lambda.requests.at(-1);
+    assert.equal(request?.path, '/2015-03-31/functions/function/invocations');
+    assert.equal(request?.body, '{"data":[0,0,0,0]}');
+    assert.match(String(request?.headers.authorization), /^AWS4-HMAC-SHA256 /);
+  });
+
+  it('reads @file payloads, names the function and qualifier, and prints the decoded log tail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infra-cli-payload-'));
+    try {
+      const file = join(dir, 'event.json');
+      writeFileSync(file, '{"fail":true}');
+      const run = await cli([
+        'invoke',
+        '--endpoint',
+        lambda.url(),
+        '--function',
+        'my-fn',
+        '--qualifier',
+        'live',
+        '--payload',
+        `@${file}`,
+        '--log',
+      ]);
+      assert.equal(run.code, 1);
+      assert.equal(lambda.requests.at(-1)?.path, '/2015-03-31/functions/my-fn/invocations?Qualifier=live');
+      assert.match(run.stderr, /START RequestId: req-1\nEND RequestId: req-1\n/);
+      assert.match(run.stderr, /function error \(Unhandled\): \{"errorType":"Error","errorMessage":"boom"\}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives one line for a closed port', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    server.close();
+    await once(server, 'close');
+    const run = await cli(['invoke', '--endpoint', `http://127.0.0.1:${port}`]);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      `lambda-ml: cannot reach http://127.0.0.1:${port}: connection refused (is the emulator or endpoint running?)\n`,
+    );
+  });
+
+  it('rejects a payload that is not JSON and an endpoint that is not a URL, naming the flag', async () => {
+    const bad = await cli(['invoke', '--endpoint', lambda.url(), '--payload', '{data']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^lambda-ml: --payload must be JSON/);
+    const url = await cli(['invoke', '--endpoint', 'localhost-9000']);
+    assert.match(
+      url.stderr,
+      /--endpoint must be a URL like http:\/\/127\.0\.0\.1:9000, got 'localhost-9000'/,
+    );
+  });
+});
+
+describe('lambda-ml cost', () => {
+  it('prints the fixture estimate', async () => {
+    const run = await cli([
+      'cost',
+      '--requests',
+      '10000000',
+      '--duration-ms',
+      '50',
+      '--memory',
+      '1024',
+      '--arch',
+      'arm64',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /compute +\$1\.33/);
+    assert.match(run.stdout, /requests +\$1\.80/);
+    assert.match(run.stdout, /total +\$3\.13 per month/);
+  });
+
+  it('names the flag of a negative or missing number', async () => {
+    const negative = await cli(['cost', '--requests', '10', '--duration-ms', '-5', '--memory', '1024']);
+    assert.equal(negative.code, 1);
+    assert.equal(negative.stderr, "lambda-ml: --duration-ms must be a number > 0 and <= 900000, got '-5'\n");
+    const missing = await cli(['cost', '--duration-ms', '5', '--memory', '1024']);
+    assert.equal(missing.stderr, 'lambda-ml: --requests is required: expected a number\n');
+  });
+});
+
+describe('lambda-ml synth and deploy', () => {
+  it('synthesizes offline and lists the template resources', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'infra-cli-synth-'));
+    try {
+      const run = await cli(['synth', '--out', out, '--memory', '2048']);
+      assert.equal(run.code, 0, run.stderr);
+      for (const type of [
+        'AWS::Lambda::Function',
+        'AWS::Lambda::Alias',
+        'AWS::Lambda::Url',
+        'AWS::Logs::LogGroup',
+        'AWS::CloudWatch::Alarm',
+      ]) {
+        assert.match(run.stdout, new RegExp(type.replaceAll(':', '\\:')));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('fails synth naming an invalid option', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'infra-cli-synth-'));
+    try {
+      const run = await cli(['synth', '--out', out, '--provisioned', '5', '--reserved', '2']);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\)/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy fails fast without AWS credentials and says how to configure them', async () => {
+    const started = Date.now();
+    const run = await cli(['deploy']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^lambda-ml: no AWS credentials found\. Configure them with `aws configure`/);
+    assert.ok(Date.now() - started < 10_000);
+  });
+});
