@@ -3,23 +3,27 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { registerConvert } from './commands/convert.js';
 import { registerCost } from './commands/cost.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerInvoke } from './commands/invoke.js';
 import { registerRuntime } from './commands/runtime.js';
 import { registerServe } from './commands/serve.js';
+import { registerStart } from './commands/start.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
 
 // Subcommands: one module each under ./commands, registered in this list (keep one import per line).
 const registrations: Array<(program: Command) => void> = [
+  registerStart,
+  registerConvert,
   registerServe,
-  registerTrain,
-  registerRuntime,
   registerSynth,
   registerDeploy,
   registerInvoke,
   registerCost,
+  registerTrain,
+  registerRuntime,
 ];
 
 export function buildProgram(): Command {

@@ -136,3 +136,18 @@ export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostin
     },
   };
 }
+
+/** The artifact-kind entry (validator + predictor factory) for the model area's kind dispatch. */
+export function gradientBoostingKind(kind: 'GradientBoostingClassifier' | 'GradientBoostingRegressor') {
+  return {
+    task: kind === 'GradientBoostingClassifier' ? ('classification' as const) : ('regression' as const),
+    validate: (a: ModelArtifact): void => {
+      if ((a.classes === null) !== (kind === 'GradientBoostingRegressor')) {
+        throw new ArtifactError(`${kind} artifact has ${a.classes === null ? 'no' : ''} classes`);
+      }
+      validateGradientBoosting(a.estimator, a.nFeatures, a.classes);
+    },
+    createPredictor: (a: ModelArtifact): Predictor =>
+      createGradientBoostingPredictor(a as ModelArtifact<GradientBoostingEstimator>),
+  };
+}

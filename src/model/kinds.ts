@@ -1,6 +1,8 @@
 // The one place that maps an artifact's `kind` to its estimator validator and Predictor factory.
 // New model kinds (gradient boosting, logistic regression) add one entry to KINDS.
 import { ArtifactError } from './errors.js';
+import { gradientBoostingKind } from './gradient-boosting.js';
+import { logisticRegressionKind } from './logistic-regression.js';
 import { createTreeEnsemblePredictor } from './tree-ensemble.js';
 import { validateTreeEstimator } from './tree-validate.js';
 import type { ModelArtifact, ModelKind, Predictor, Task } from './types.js';
@@ -40,6 +42,9 @@ export const KINDS: Partial<Record<ModelKind, KindHandler>> = {
   RandomForestRegressor: treeKind('RandomForestRegressor', 'regression', 'mean'),
   ExtraTreesClassifier: treeKind('ExtraTreesClassifier', 'classification', 'mean'),
   ExtraTreesRegressor: treeKind('ExtraTreesRegressor', 'regression', 'mean'),
+  GradientBoostingClassifier: gradientBoostingKind('GradientBoostingClassifier'),
+  GradientBoostingRegressor: gradientBoostingKind('GradientBoostingRegressor'),
+  LogisticRegression: logisticRegressionKind,
 };
 
 export function kindHandler(kind: unknown): KindHandler {

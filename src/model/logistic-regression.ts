@@ -90,3 +90,14 @@ export function logisticDecision(
 ): number[] {
   return decision(a.estimator, row);
 }
+
+/** The artifact-kind entry (validator + predictor factory) for the model area's kind dispatch. */
+export const logisticRegressionKind = {
+  task: 'classification' as const,
+  validate: (a: ModelArtifact): void => {
+    if (a.classes === null) throw new ArtifactError('LogisticRegression artifact has no classes');
+    validateLogisticRegression(a.estimator, a.nFeatures, a.classes);
+  },
+  createPredictor: (a: ModelArtifact): Predictor =>
+    createLogisticRegressionPredictor(a as ModelArtifact<LogisticRegressionEstimator>),
+};

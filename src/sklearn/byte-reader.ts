@@ -54,9 +54,10 @@ export class ByteReader {
     const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
     if (v > BigInt(this.remaining)) {
-      throw new PickleLimitError(
-        `${what} claims ${v} bytes at offset ${this.pos - 8}, only ${this.remaining} remain`,
-      );
+      // Absurd sizes are refused as limits; anything else past the end means the file was cut short.
+      const msg = `${what} claims ${v} bytes at offset ${this.pos - 8}, only ${this.remaining} remain`;
+      if (v > 2n ** 40n) throw new PickleLimitError(msg);
+      throw new PickleFormatError(`truncated pickle: ${msg}`);
     }
     return Number(v);
   }

@@ -1,0 +1,66 @@
+// One loader for every model file: native JSON artifacts, and scikit-learn .joblib/.pkl files (by magic bytes).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createPredictor } from '../model/artifact.js';
+import { loadModelFile } from '../model/load.js';
+import type { ModelArtifact, Predictor } from '../model/types.js';
+import { ModelFileError, SklearnError } from './errors.js';
+import { type ReadOptions, readSklearnBytes } from './read.js';
+import { toArtifact } from './to-artifact.js';
+
+/** True when the bytes look like a JSON artifact (first non-blank byte `{`) rather than a pickle container. */
+export function isJsonModel(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf)
+      continue;
+    return b === 0x7b;
+  }
+  return false;
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ModelFileError(`cannot read model file ${path} (${code})`, { cause: error, context: { path } });
+  }
+}
+
+/** Re-throws a reader error with the path in front, keeping its class (UnsafePickleError stays one). */
+function withPath(path: string, error: unknown): never {
+  if (error instanceof SklearnError) {
+    const Ctor = error.constructor as new (m: string, o: object) => SklearnError;
+    throw new Ctor(`${path}: ${error.message}`, { cause: error, context: { ...error.context, path } });
+  }
+  throw error;
+}
+
+/** Reads a scikit-learn file into a native artifact (what `lambda-ml convert` writes). */
+export function readSklearnFile(path: string, options: ReadOptions = {}): ModelArtifact {
+  const bytes = readBytes(path);
+  try {
+    const { model } = readSklearnBytes(bytes, options);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return toArtifact(model, { file: basename(path), sha256 });
+  } catch (error) {
+    return withPath(path, error);
+  }
+}
+
+/**
+ * Loads any model file into a Predictor: a JSON artifact through the model area's `loadModelFile`,
+ * anything else as a joblib/pickle file (zlib/gzip/raw, detected by magic bytes, never by extension).
+ */
+export function loadAnyModelFile(path: string, options: ReadOptions = {}): Predictor {
+  const bytes = readBytes(path);
+  if (isJsonModel(bytes)) return loadModelFile(path);
+  try {
+    const { model } = readSklearnBytes(bytes, options);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return createPredictor(toArtifact(model, { file: basename(path), sha256 }));
+  } catch (error) {
+    return withPath(path, error);
+  }
+}
