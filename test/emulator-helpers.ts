@@ -1,4 +1,5 @@
 // Shared helpers for the emulator tests: start an emulator on the fixture runtime, make raw HTTP calls.
+import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../src/emulator/server.js';
@@ -82,4 +83,21 @@ export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean>
     await new Promise((r) => setTimeout(r, 20));
   }
   return check();
+}
+
+/** Pids of this process's children whose command line mentions `needle` (leak checks). */
+export function childrenMatching(needle: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }
