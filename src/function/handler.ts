@@ -1,0 +1,16 @@
+// The Lambda prediction function (`function/handler.handler`): loads the model once at init, then predicts.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadModelFile } from '../model/load.js';
+import { loadModelAtInit, locateModel } from './model-source.js';
+import { createPredictionHandler } from './predict.js';
+
+const location = locateModel(process.env, dirname(fileURLToPath(import.meta.url)), process.cwd());
+const started = performance.now();
+const predictor = loadModelAtInit(location, loadModelFile);
+console.log(
+  `loaded ${predictor.kind} (${predictor.nFeatures} features) from ${location.path} in ${(performance.now() - started).toFixed(1)} ms`,
+);
+
+/** `handler(event, context)`: direct `{"data": ...}` invocations and Function URL / API Gateway events. */
+export const handler = createPredictionHandler(predictor);

@@ -1,0 +1,161 @@
+// The prediction function run by the real runtime client (dist/) with the tutorial's model, against a fake Runtime API.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { serializeArtifact } from '../src/model/artifact.js';
+import { trainFromConfig } from '../src/model/train.js';
+import { type FakeRuntimeApi, startFakeRuntimeApi } from './runtime-fake-api.js';
+import { BASE_ENV, type RuntimeProcess, spawnRuntime } from './runtime-process.js';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const CONFIG = fileURLToPath(new URL('../config/default-training.json', import.meta.url));
+const HANDLER = 'function/handler.handler';
+const INIT_ERROR = '/2018-06-01/runtime/init/error';
+
+// scikit-learn 1.2.1 on the same config (RandomForestClassifier(max_depth=2, random_state=0) on
+// make_classification(1000, 4, n_informative=2, n_redundant=0, random_state=0, shuffle=False)).
+const ROWS = [
+  [0, 0, 0, 0],
+  [1.5, -0.3, 2.0, 0.1],
+  [-2, 1, 0.5, -1],
+];
+const SKLEARN_CLASSES = [1, 0, 1];
+const SKLEARN_PROBA = [
+  [0.1780616183476214, 0.8219383816523785],
+  [0.6721491173902227, 0.3278508826097773],
+  [0.1597692655048478, 0.8402307344951521],
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-function-'));
+const modelPath = join(dir, 'model.json');
+const running: Array<{ api: FakeRuntimeApi; runtime: RuntimeProcess }> = [];
+
+before(() => {
+  writeFileSync(modelPath, serializeArtifact(trainFromConfig(JSON.parse(readFileSync(CONFIG, 'utf8')))));
+});
+
+after(async () => {
+  for (const { api, runtime } of running.splice(0)) {
+    await runtime.stop();
+    await api.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function launch(env: Record<string, string>) {
+  const api = await startFakeRuntimeApi();
+  const runtime = spawnRuntime([HANDLER], {
+    ...BASE_ENV,
+    AWS_LAMBDA_RUNTIME_API: api.address,
+    LAMBDA_TASK_ROOT: DIST,
+    ...env,
+  });
+  running.push({ api, runtime });
+  return { api, runtime };
+}
+
+describe('prediction function in the runtime client', () => {
+  let api: FakeRuntimeApi;
+  let runtime: RuntimeProcess;
+  let seq = 0;
+  before(async () => {
+    ({ api, runtime } = await launch({ MODEL_PATH: modelPath }));
+  });
+
+  async function call(event: unknown): Promise<unknown> {
+    const id = `p-${++seq}`;
+    api.enqueue({ requestId: id, body: JSON.stringify(event) });
+    const reply = await api.waitFor((r) => r.path.startsWith(`/2018-06-01/runtime/invocation/${id}/`));
+    assert.ok(reply.path.endsWith('/response'), reply.body);
+    return JSON.parse(reply.body);
+  }
+
+  it("answers the tutorial's request like scikit-learn", async () => {
+    assert.deepEqual(await call({ data: [0, 0, 0, 0] }), { statusCode: 200, body: 1 });
+  });
+
+  it('answers batches and probabilities like scikit-learn', async () => {
+    assert.deepEqual(await call({ data: ROWS }), { statusCode: 200, body: SKLEARN_CLASSES });
+    const reply = (await call({ data: ROWS, probabilities: true })) as {
+      body: Array<{ prediction: number; probabilities: number[] }>;
+    };
+    assert.deepEqual(
+      reply.body.map((r) => r.prediction),
+      SKLEARN_CLASSES,
+    );
+    reply.body.forEach((r, i) => {
+      r.probabilities.forEach((p, j) =>
+        assert.ok(Math.abs(p - (SKLEARN_PROBA[i]?.[j] ?? Number.NaN)) < 1e-12),
+      );
+    });
+  });
+
+  it('answers a Function URL event with a base64 body as an HTTP response', async () => {
+    const body = Buffer.from(JSON.stringify({ data: [0, 0, 0, 0] })).toString('base64');
+    const event = {
+      version: '2.0',
+      requestContext: { http: { method: 'POST' } },
+      body,
+      isBase64Encoded: true,
+    };
+    assert.deepEqual(await call(event), {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '1',
+    });
+  });
+
+  it('answers bad input with 400 and keeps serving', async () => {
+    assert.deepEqual(await call({ data: [1, 2, 3] }), {
+      statusCode: 400,
+      body: { error: 'data has 3 values; the model expects 4 features' },
+    });
+    assert.deepEqual(await call({ data: [0, 0, 0, 0] }), { statusCode: 200, body: 1 });
+  });
+
+  it('loaded the model once, at init', () => {
+    const loads = runtime.stdout().match(/loaded RandomForestClassifier \(4 features\) from /g) ?? [];
+    assert.equal(loads.length, 1);
+    assert.match(runtime.stdout(), /\tundefined\tINFO\tloaded RandomForestClassifier/);
+  });
+});
+
+describe('prediction function init errors name the model path', () => {
+  const cases: Array<[string, () => Record<string, string>, RegExp]> = [
+    [
+      'a missing MODEL_PATH file',
+      () => ({ MODEL_PATH: join(dir, 'absent.json') }),
+      /absent\.json \(MODEL_PATH=.*ENOENT/,
+    ],
+    [
+      'a damaged model file',
+      () => {
+        writeFileSync(
+          join(dir, 'damaged.json'),
+          '{"format": "lambda-ml-model", "formatVersion": 1, "kind": ',
+        );
+        return { MODEL_PATH: join(dir, 'damaged.json') };
+      },
+      /cannot load the model from .*damaged\.json \(MODEL_PATH=.*\): .*not valid JSON/,
+    ],
+    [
+      'the default path next to the handler when MODEL_PATH is unset',
+      () => ({}),
+      /cannot load the model from .*dist\/function\/model\.json \(the default model\.json next to the handler; set MODEL_PATH/,
+    ],
+  ];
+  for (const [name, env, message] of cases) {
+    it(name, async () => {
+      const { api, runtime } = await launch(env());
+      const posted = await api.waitFor((r) => r.path === INIT_ERROR);
+      assert.equal(posted.headers['lambda-runtime-function-error-type'], 'ModelInitError');
+      const body = JSON.parse(posted.body) as { errorType: string; errorMessage: string };
+      assert.equal(body.errorType, 'ModelInitError');
+      assert.match(body.errorMessage, message);
+      assert.equal((await runtime.exited).code, 129);
+    });
+  }
+});
