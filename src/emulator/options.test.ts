@@ -1,0 +1,59 @@
+// Option resolution: defaults, env equivalents, and one clear error per bad value.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EmulatorUsageError } from './errors.js';
+import { DEFAULTS, optionsFromRaw, resolveOptions } from './options.js';
+
+describe('emulator options', () => {
+  it('applies Lambda defaults', () => {
+    const o = resolveOptions({});
+    assert.equal(o.port, 9000);
+    assert.equal(o.host, '127.0.0.1');
+    assert.equal(o.timeout, 3);
+    assert.equal(o.memory, 128);
+    assert.equal(o.concurrency, 10);
+    assert.equal(o.handler, DEFAULTS.handler);
+    assert.match(o.runtimeCommand.join(' '), /runtime[/\\]main\.js$/);
+  });
+
+  it('reads env equivalents when a flag is absent; flags win', () => {
+    const env = {
+      PORT: '0',
+      HOST: '0.0.0.0',
+      TIMEOUT: '5',
+      FUNCTION_URL: '1',
+      BOOTSTRAP: 'python3 -m awslambdaric app.handler',
+    };
+    const fromEnv = optionsFromRaw({}, env);
+    assert.deepEqual(
+      [fromEnv.port, fromEnv.host, fromEnv.timeout, fromEnv.functionUrl],
+      [0, '0.0.0.0', 5, true],
+    );
+    assert.deepEqual(fromEnv.bootstrap, ['python3', '-m', 'awslambdaric', 'app.handler']);
+    const flags = optionsFromRaw({ port: '8080', bootstrap: ['./bootstrap'] }, env);
+    assert.equal(flags.port, 8080);
+    assert.deepEqual(flags.bootstrap, ['./bootstrap']);
+  });
+
+  it('rejects bad values naming the option and what is expected', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ port: 70000 }, /--port must be a whole number from 0 to 65535/],
+      [{ timeout: 0 }, /--timeout must be a number/],
+      [{ memory: 64 }, /--memory must be a whole number from 128/],
+      [{ concurrency: 0 }, /--concurrency/],
+      [{ concurrency: 2, warm: 3 }, /--warm must be a whole number from 0 to 2/],
+      [{ handler: 'nodot' }, /--handler must look like module.function/],
+      [{ functionName: 'bad name' }, /--function-name/],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(
+        () => resolveOptions(options),
+        (e) => e instanceof EmulatorUsageError && message.test(e.message),
+      );
+    }
+    assert.throws(
+      () => optionsFromRaw({ memory: 'lots' }, {}),
+      /--memory \(or MEMORY\) must be a number, got 'lots'/,
+    );
+  });
+});
