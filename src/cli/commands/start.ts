@@ -1,0 +1,45 @@
+// `lambda-ml start` (what `npm start` runs): train the default model when missing or stale, then serve it locally.
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { optionsFromRaw } from '../../emulator/options.js';
+import { startEmulator } from '../../emulator/server.js';
+import { banner, closeOnSignal } from '../../emulator/shutdown.js';
+import { ensureModel } from '../ensure-model.js';
+import { readJsonConfig } from './train.js';
+
+interface StartFlags {
+  readonly config: string;
+  readonly model: string;
+  readonly port?: string;
+  readonly host?: string;
+}
+
+const TUTORIAL_REQUEST = '{"data": [0,0,0,0]}';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('train the default model if it is missing or stale, then serve it on the local emulator')
+    .option(
+      '--config <file>',
+      'training config (scikit-learn parameter names)',
+      'config/default-training.json',
+    )
+    .option('--model <file>', 'where the trained model artifact is kept', '.artifacts/model.json')
+    .option('--port <port>', 'port to listen on, 0 = any free one (env PORT; default 9000)')
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .action(async (flags: StartFlags) => {
+      const configPath = resolve(flags.config);
+      const modelPath = resolve(flags.model);
+      const config = readJsonConfig(configPath);
+      process.stderr.write(`${ensureModel(config, dirname(configPath), modelPath)}\n`);
+      const options = optionsFromRaw({ port: flags.port, host: flags.host, model: modelPath });
+      const emulator = await startEmulator(options);
+      closeOnSignal(emulator);
+      const invokeUrl = `${emulator.url}/2015-03-31/functions/function/invocations`;
+      // One write, so whoever waits for the URL also sees the example.
+      process.stderr.write(
+        `${banner(emulator, 'function')}try it:\n  curl -X POST "${invokeUrl}" -d '${TUTORIAL_REQUEST}'\n`,
+      );
+    });
+}
