@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { registerBench } from './commands/bench.js';
 import { registerConvert } from './commands/convert.js';
 import { registerCost } from './commands/cost.js';
 import { registerDeploy } from './commands/deploy.js';
@@ -18,6 +19,7 @@ const registrations: Array<(program: Command) => void> = [
   registerStart,
   registerConvert,
   registerServe,
+  registerBench,
   registerSynth,
   registerDeploy,
   registerInvoke,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Reads one process's VmRSS in bytes; 0 when the process is gone or /proc is unavailable. */
-function ownRss(pid: number): number {
+export function ownRss(pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
     const match = /VmRSS:\s+(\d+) kB/.exec(status);
@@ -12,7 +12,8 @@ function ownRss(pid: number): number {
   }
 }
 
-function children(pid: number): number[] {
+/** Direct children of a process (empty when unknown). */
+export function children(pid: number): number[] {
   try {
     const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
     return text === '' ? [] : text.split(' ').map(Number);
