@@ -45,6 +45,13 @@ mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+# Trust what this machine trusts: the build stage runs `npm ci`, and where the registry is reached
+# through a TLS-inspecting proxy, its CA is in the host bundle (minbase has no ca-certificates at all).
+ca_env=()
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+  ca_env=(--change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt')
+fi
 # Slim the rootfs: apt lists, docs and caches are not needed to run Node.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* "$rootfs"/usr/share/doc/* \
   "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
@@ -53,5 +60,5 @@ chroot "$rootfs" /usr/local/bin/node --version >/dev/null
 echo "build-base-image: importing as $tag" >&2
 tar -C "$rootfs" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change 'CMD ["node"]' - "$tag" >/dev/null
+  "${ca_env[@]}" --change 'CMD ["node"]' - "$tag" >/dev/null
 echo "$tag"
