@@ -1,6 +1,7 @@
 // Fits the four trainable estimators the way scikit-learn 1.2.1 does: input conversion, class
 // encoding and weights, parameter resolution, per-tree seeds, bootstrap weights, then the trees.
 import { ModelConfigError } from './errors.js';
+import { glibcLog } from './glibc-log.js';
 import { pairwiseSum, roundHalfEven } from './numeric.js';
 import type { EstimatorParams } from './params.js';
 import { RandomState } from './random-state.js';
@@ -157,7 +158,7 @@ export function prepareData(
 }
 
 export function fitEstimator(p: EstimatorParams, data: Dataset, opts: FitOptions = {}): FittedModel {
-  const log = opts.log ?? Math.log;
+  const log = opts.log ?? glibcLog;
   if (data.nRows < 1) throw new ModelConfigError('the dataset has no rows');
   const { prepared, classes } = prepareData(p, data);
   const n = data.nRows;

@@ -1,6 +1,8 @@
 // scikit-learn 1.2.1's make_classification, draw for draw on numpy's legacy RandomState: y is
 // identical to scikit-learn's; X matches within 1 ulp (exact when `log` is glibc's, see glibc-log.ts).
 import { DatasetError } from './errors.js';
+import { fma } from './fma.js';
+import { glibcLog } from './glibc-log.js';
 import { RandomState } from './random-state.js';
 
 export interface MakeClassificationParams {
@@ -88,10 +90,26 @@ function hypercube(samples: number, dims: number, rng: RandomState): number[][] 
   });
 }
 
-/** `np.dot(rows, M)` as reference BLAS computes it: products summed in order, from 0. */
-function dotRow(x: Float64Array, xOff: number, k: number, M: Float64Array, cols: number, c: number): number {
+/**
+ * How the installed BLAS rounds `np.dot`: reference BLAS ('plain', the default of a fresh Debian
+ * python3-sklearn) sums rounded products in order; OpenBLAS on an FMA CPU ('fma') chains fused
+ * multiply-adds. X differs between them in the last bits only; y and the trees do not.
+ */
+export type BlasRounding = 'plain' | 'fma';
+
+/** `np.dot(rows, M)` for one output element: products summed in order, from 0. */
+function dotRow(
+  x: Float64Array,
+  xOff: number,
+  k: number,
+  M: Float64Array,
+  cols: number,
+  c: number,
+  dotFma: boolean,
+): number {
   let acc = 0.0;
-  for (let l = 0; l < k; l++) acc += (x[xOff + l] as number) * (M[l * cols + c] as number);
+  if (dotFma) for (let l = 0; l < k; l++) acc = fma(x[xOff + l] as number, M[l * cols + c] as number, acc);
+  else for (let l = 0; l < k; l++) acc += (x[xOff + l] as number) * (M[l * cols + c] as number);
   return acc;
 }
 
@@ -116,9 +134,11 @@ function validate(p: MakeClassificationParams): void {
 
 export function makeClassification(
   p: MakeClassificationParams,
-  log: (x: number) => number = Math.log,
+  log: (x: number) => number = glibcLog,
+  blas: BlasRounding = 'plain',
 ): GeneratedData {
   validate(p);
+  const useFma = blas === 'fma';
   const gen = new RandomState(p.random_state, log);
   const {
     n_samples: n,
@@ -156,11 +176,11 @@ export function makeClassification(
     }
   }
   for (let i = 0; i < n; i++) for (let d = 0; d < ni; d++) X[i * nf + d] = gen.standardNormal();
-  clusters(X, y, n, nf, ni, K, perCluster, centroids, gen);
+  clusters(X, y, { n, nf, ni, K, useFma }, perCluster, centroids, gen);
   if (nr > 0) {
     const B = gen.uniform(ni * nr).map((u) => 2 * u - 1);
     for (let i = 0; i < n; i++)
-      for (let c = 0; c < nr; c++) X[i * nf + ni + c] = dotRow(X, i * nf, ni, B, nr, c);
+      for (let c = 0; c < nr; c++) X[i * nf + ni + c] = dotRow(X, i * nf, ni, B, nr, c, useFma);
   }
   if (nrep > 0) {
     const m = ni + nr;
@@ -183,14 +203,12 @@ export function makeClassification(
 function clusters(
   X: Float64Array,
   y: Int32Array,
-  n: number,
-  nf: number,
-  ni: number,
-  K: number,
+  dims: { n: number; nf: number; ni: number; K: number; useFma: boolean },
   perCluster: number[],
   centroids: number[][],
   gen: RandomState,
 ): void {
+  const { n, nf, ni, K, useFma } = dims;
   let stop = 0;
   const tmp = new Float64Array(ni);
   centroids.forEach((centroid, k) => {
@@ -199,7 +217,7 @@ function clusters(
     const A = gen.uniform(ni * ni).map((u) => 2 * u - 1);
     for (let i = start; i < stop && i < n; i++) {
       y[i] = k % K;
-      for (let c = 0; c < ni; c++) tmp[c] = dotRow(X, i * nf, ni, A, ni, c);
+      for (let c = 0; c < ni; c++) tmp[c] = dotRow(X, i * nf, ni, A, ni, c, useFma);
       for (let c = 0; c < ni; c++) X[i * nf + c] = (tmp[c] as number) + (centroid[c] as number);
     }
   });

@@ -153,13 +153,15 @@ function gini(sums: Float64Array, w: number): number {
   return 0.0 + (1.0 - sq / (w * w));
 }
 
-function entropy(sums: Float64Array, w: number, log: (x: number) => number): number {
+/** sklearn's `_utils.log`: a base-2 log computed as ln(x) / ln(2.0) with the C library's ln. */
+function entropy(sums: Float64Array, w: number, ln: (x: number) => number): number {
+  const ln2 = ln(2.0);
   let e = 0.0;
   for (let c = 0; c < sums.length; c++) {
     let v = sums[c] as number;
     if (v > 0.0) {
       v /= w;
-      e -= v * log(v);
+      e -= v * (ln(v) / ln2);
     }
   }
   return e;
