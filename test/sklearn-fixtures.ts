@@ -27,6 +27,8 @@ export interface FixtureEntry {
 
 export interface Fixtures {
   readonly dir: string;
+  /** 'reference' when numpy ran on Debian's reference BLAS (sequential, FMA-free dot products). */
+  readonly blas: 'reference' | 'default';
   readonly sklearn: string;
   readonly models: FixtureEntry[];
 }
@@ -36,12 +38,19 @@ export interface Fixtures {
  * library, the repository carries no binaries, and one python run takes ~1.5 s). The cache key is the
  * script's hash, so editing the script regenerates them.
  */
+/** Debian's reference BLAS, when installed: np.dot then sums in plain order, so LogisticRegression is exact. */
+const REFERENCE_BLAS = '/usr/lib/x86_64-linux-gnu/blas';
+
 export function sklearnFixtures(): Fixtures {
-  const hash = createHash('sha256').update(readFileSync(SCRIPT)).digest('hex').slice(0, 16);
+  const blas = existsSync(join(REFERENCE_BLAS, 'libblas.so.3')) ? 'reference' : 'default';
+  const hash = createHash('sha256').update(readFileSync(SCRIPT)).update(blas).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `lambda-ml-sklearn-fixtures-${hash}`);
   if (!existsSync(join(dir, 'expected.json'))) {
     const tmp = mkdtempSync(`${dir}.tmp-`);
+    const env = { ...process.env };
+    if (blas === 'reference') env.LD_LIBRARY_PATH = REFERENCE_BLAS;
     const run = spawnSync('/usr/bin/python3', [SCRIPT, tmp, markerPath(dir)], {
+      env,
       encoding: 'utf8',
       timeout: 120_000,
     });
@@ -57,6 +66,6 @@ export function sklearnFixtures(): Fixtures {
       rmSync(tmp, { recursive: true, force: true }); // another test process won the race; use its copy
     }
   }
-  const meta = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Omit<Fixtures, 'dir'>;
-  return { dir, ...meta };
+  const meta = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Omit<Fixtures, 'dir' | 'blas'>;
+  return { dir, blas, ...meta };
 }
