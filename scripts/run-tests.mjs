@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with Node's built-in test runner (tsx loads TypeScript).
+// Runs every *.test.ts under src/, test/ and infra/test/ (the CDK app's own package) with Node's built-in test runner (tsx loads TypeScript).
 // Node 20's `--test` does not expand globs itself, so the files are collected here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,7 +15,7 @@ function collect(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const files = [...collect('src', []), ...collect('test', [])]
+const files = [...collect('src', []), ...collect('test', []), ...collect('infra/test', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {
