@@ -1,7 +1,7 @@
 // Malicious pickles (os.system, Popen, eval/exec/getattr, a payload inside a nested object array) are refused, and nothing runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SklearnError, UnsafePickleError } from '../src/sklearn/errors.js';
@@ -48,15 +48,23 @@ for (const file of files) {
 }
 
 test('positive control: Python itself runs the os.system payload (so the marker check can fail)', () => {
-  rmSync(marker, { force: true });
+  // A same-length copy of the payload that touches MARKEP, so no other test ever sees MARKER appear.
+  const control = `${marker.slice(0, -1)}P`;
+  const bytes = readFileSync(join(evilDir, 'os_system_p4.pkl')).toString('latin1');
+  assert.ok(bytes.includes(marker));
+  const copy = join(fx.dir, 'control.pkl');
+  writeFileSync(copy, Buffer.from(bytes.replace(marker, control), 'latin1'));
+  rmSync(control, { force: true });
   const py = spawnSync(
     '/usr/bin/python3',
-    ['-c', 'import pickle,sys; pickle.load(open(sys.argv[1], "rb"))', join(evilDir, 'os_system_p4.pkl')],
-    { timeout: 30_000 },
+    ['-c', 'import pickle,sys; pickle.load(open(sys.argv[1], "rb"))', copy],
+    {
+      timeout: 30_000,
+    },
   );
   assert.equal(py.status, 0);
-  assert.equal(existsSync(marker), true);
-  rmSync(marker, { force: true });
+  assert.equal(existsSync(control), true);
+  rmSync(control, { force: true });
 });
 
 test('every refusal is a typed SklearnError', () => {
