@@ -163,6 +163,39 @@ describe('lambda-ml cost', () => {
     assert.match(run.stdout, /total +\$3\.13 per month/);
   });
 
+  it('takes duration and init time from a bench report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infra-cli-bench-'));
+    try {
+      const file = join(dir, 'bench.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ cold: { runs: 3, medianMs: 420, allMs: [] }, warm: { latency: { meanMs: 3.7 } } }),
+      );
+      const run = await cli([
+        'cost',
+        '--requests',
+        '1000000',
+        '--memory',
+        '1024',
+        '--from-bench',
+        file,
+        '--cold-start-ratio',
+        '0.01',
+        '--json',
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as {
+        input: { durationMs: number; initMs: number; coldStartRatio: number };
+      };
+      assert.deepEqual(
+        [report.input.durationMs, report.input.initMs, report.input.coldStartRatio],
+        [3.7, 420, 0.01],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the flag of a negative or missing number', async () => {
     const negative = await cli(['cost', '--requests', '10', '--duration-ms', '-5', '--memory', '1024']);
     assert.equal(negative.code, 1);

@@ -3,15 +3,12 @@ import { readFileSync } from 'node:fs';
 import { BenchResultError } from './errors.js';
 import type { BenchFigures } from './input.js';
 
-// Where each figure may sit in a bench result, most specific first (dotted paths).
-const DURATION_PATHS = ['warm.p50Ms', 'warm.durationMs.p50', 'latency.p50Ms', 'p50Ms', 'durationMs'];
-const INIT_PATHS = [
-  'cold.initMs',
-  'coldStart.initMs',
-  'coldStart.initDurationMs',
-  'initMs',
-  'initDurationMs',
-];
+// Where each figure sits in a `lambda-ml bench --json` report (BenchReport in src/bench/run.ts): the
+// mean warm round trip (billing sums durations, so the mean, not the median) and the median cold start
+// (launch to first answer). Both are measured from the client, so they slightly overstate what Lambda
+// bills: a conservative estimate. Flat `durationMs`/`initMs` files are accepted too.
+const DURATION_PATHS = ['warm.latency.meanMs', 'durationMs'];
+const INIT_PATHS = ['cold.medianMs', 'initMs'];
 
 function pick(root: unknown, paths: readonly string[]): number | null {
   for (const path of paths) {

@@ -139,8 +139,14 @@ describe('readBenchFigures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cost-bench-'));
     try {
       const good = join(dir, 'good.json');
-      writeFileSync(good, JSON.stringify({ warm: { p50Ms: 3.7 }, cold: { initMs: 120 } }));
+      writeFileSync(
+        good,
+        JSON.stringify({ warm: { latency: { meanMs: 3.7, p50Ms: 3.1 } }, cold: { runs: 3, medianMs: 120 } }),
+      );
       assert.deepEqual(readBenchFigures(good), { durationMs: 3.7, initMs: 120 });
+      const warmOnly = join(dir, 'remote.json');
+      writeFileSync(warmOnly, JSON.stringify({ warm: { latency: { meanMs: 12 } } }));
+      assert.deepEqual(readBenchFigures(warmOnly), { durationMs: 12, initMs: null });
       const empty = join(dir, 'empty.json');
       writeFileSync(empty, '{"other":1}');
       assert.throws(() => readBenchFigures(empty), /empty\.json has no warm duration/);
