@@ -6,8 +6,10 @@ import { VERSION } from '../core/version.js';
 import { registerBench } from './commands/bench.js';
 import { registerConvert } from './commands/convert.js';
 import { registerCost } from './commands/cost.js';
+import { registerDataset } from './commands/dataset.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerInvoke } from './commands/invoke.js';
+import { registerPredict } from './commands/predict.js';
 import { registerRuntime } from './commands/runtime.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
@@ -25,6 +27,8 @@ const registrations: Array<(program: Command) => void> = [
   registerInvoke,
   registerCost,
   registerTrain,
+  registerPredict,
+  registerDataset,
   registerRuntime,
 ];
 

@@ -129,3 +129,18 @@ export function fingerprint(d: Dataset): string {
   else h.update(JSON.stringify(d.y), 'utf8');
   return h.digest('hex');
 }
+
+/** Quotes a CSV field when it needs it. */
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+export function datasetToCsv(d: NamedDataset): string {
+  const lines = [[...d.featureNames, d.targetName].map(csvField).join(',')];
+  for (let i = 0; i < d.nRows; i++) {
+    const row = Array.from(d.X.subarray(i * d.nFeatures, (i + 1) * d.nFeatures), String);
+    row.push(csvField(String(d.y[i])));
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+// `lambda-ml predict --model FILE [--input FILE]`: JSON lines in (one row each), JSON lines out.
+// A bad row gets an error line and a non-zero exit code; the other rows are still answered.
+import { createReadStream, openSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { describeError, UsageError } from '../../core/errors.js';
+import { loadModelFile } from '../../model/load.js';
+import type { Predictor } from '../../model/types.js';
+
+/** Parses one input line into a row, with messages that say what is wrong. */
+export function parseRow(line: string): unknown[] {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    if (/\b(NaN|-?Infinity)\b/.test(line)) {
+      throw new Error('row contains NaN or Infinity; expected finite numbers');
+    }
+    throw new Error('line is not valid JSON; expected an array of numbers such as [0.1, 2, 3.5]');
+  }
+  if (!Array.isArray(row)) throw new Error(`expected a JSON array of numbers, got ${JSON.stringify(row)}`);
+  return row;
+}
+
+/** Answers one line: the JSON text of the prediction, or throws with the reason. */
+export function answerLine(predictor: Predictor, line: string): string {
+  const row = parseRow(line) as number[];
+  const prediction = predictor.predict(row);
+  if (predictor.task !== 'classification') return JSON.stringify({ prediction });
+  return JSON.stringify({ prediction, probabilities: Array.from(predictor.predictProba(row)) });
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('predict JSON-lines rows (arrays of numbers) from a file or stdin with a model artifact')
+    .requiredOption('--model <file>', 'model artifact (JSON)')
+    .option('--input <file>', 'JSON lines, one row per line (default: stdin)')
+    .action(async (flags: { model: string; input?: string }) => {
+      const predictor = loadModelFile(flags.model);
+      let input: NodeJS.ReadableStream = process.stdin;
+      if (flags.input !== undefined) {
+        let fd: number;
+        try {
+          fd = openSync(flags.input, 'r');
+        } catch (error) {
+          throw new UsageError(
+            `cannot read input ${flags.input} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+          );
+        }
+        input = createReadStream('', { fd });
+      }
+      let failed = 0;
+      let lineNo = 0;
+      const out: string[] = [];
+      const flush = (): void => {
+        if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+        out.length = 0;
+      };
+      for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+        lineNo++;
+        if (line.trim() === '') continue;
+        try {
+          out.push(answerLine(predictor, line));
+        } catch (error) {
+          failed++;
+          out.push(JSON.stringify({ line: lineNo, error: describeError(error) }));
+        }
+        if (out.length >= 1024) flush();
+      }
+      flush();
+      if (failed > 0) {
+        process.stderr.write(
+          `lambda-ml predict: ${failed} row(s) could not be predicted (see their error lines)\n`,
+        );
+        process.exitCode = 1;
+      }
+    });
+}
