@@ -4,9 +4,12 @@ import { PickleFormatError, PickleLimitError } from './errors.js';
 export class ByteReader {
   pos = 0;
   private readonly view: DataView;
+  /** A Buffer view (no copy) of the same bytes, for decoding strings in place. */
+  private readonly buf: Buffer;
 
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get remaining(): number {
@@ -85,12 +88,22 @@ export class ByteReader {
         `GLOBAL at offset ${this.pos} has no newline-terminated name within ${max} bytes`,
       );
     }
-    const s = Buffer.from(this.bytes.subarray(this.pos, end)).toString('latin1');
+    const s = this.buf.toString('latin1', this.pos, end);
     this.pos = end + 1;
     return s;
   }
 
   utf8(n: number, what: string): string {
-    return Buffer.from(this.take(n, what)).toString('utf8');
+    this.need(n, what);
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+
+  latin1(n: number, what: string): string {
+    this.need(n, what);
+    const s = this.buf.toString('latin1', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
   }
 }

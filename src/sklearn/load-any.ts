@@ -58,8 +58,8 @@ export function loadAnyModelFile(path: string, options: ReadOptions = {}): Predi
   if (isJsonModel(bytes)) return loadModelFile(path);
   try {
     const { model } = readSklearnBytes(bytes, options);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return createPredictor(toArtifact(model, { file: basename(path), sha256 }));
+    // No hash here: this artifact only feeds a Predictor and is never written (convert records it).
+    return createPredictor(toArtifact(model, { file: basename(path), sha256: '' }));
   } catch (error) {
     return withPath(path, error);
   }

@@ -93,12 +93,21 @@ export function readScalar(dtype: Dtype, view: DataView, offset: number): number
     case 'b':
       return view.getUint8(offset) === 0 ? 0 : 1;
     case 'i':
-      if (dtype.itemsize === 8) return Number(view.getBigInt64(offset, le));
+      // Two 32-bit halves instead of a BigInt: exact for |v| < 2^53, which node ids and counts are.
+      if (dtype.itemsize === 8) {
+        return le
+          ? view.getInt32(offset + 4, true) * 4294967296 + view.getUint32(offset, true)
+          : view.getInt32(offset, false) * 4294967296 + view.getUint32(offset + 4, false);
+      }
       if (dtype.itemsize === 4) return view.getInt32(offset, le);
       if (dtype.itemsize === 2) return view.getInt16(offset, le);
       return view.getInt8(offset);
     case 'u':
-      if (dtype.itemsize === 8) return Number(view.getBigUint64(offset, le));
+      if (dtype.itemsize === 8) {
+        return le
+          ? view.getUint32(offset + 4, true) * 4294967296 + view.getUint32(offset, true)
+          : view.getUint32(offset, false) * 4294967296 + view.getUint32(offset + 4, false);
+      }
       if (dtype.itemsize === 4) return view.getUint32(offset, le);
       if (dtype.itemsize === 2) return view.getUint16(offset, le);
       return view.getUint8(offset);

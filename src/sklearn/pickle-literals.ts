@@ -61,11 +61,11 @@ function readText(op: number, r: ByteReader): PyValue | typeof NOT_LITERAL {
     case OP.BYTEARRAY8:
       return r.take(r.length8('BINBYTES8'), 'BINBYTES8');
     case OP.SHORT_BINSTRING:
-      return Buffer.from(r.take(r.u8(), 'SHORT_BINSTRING')).toString('latin1');
+      return r.latin1(r.u8(), 'SHORT_BINSTRING');
     case OP.BINSTRING: {
       const n = r.i32();
       if (n < 0) throw new PickleFormatError('BINSTRING has a negative length');
-      return Buffer.from(r.take(n, 'BINSTRING')).toString('latin1');
+      return r.latin1(n, 'BINSTRING');
     }
     default:
       return NOT_LITERAL;

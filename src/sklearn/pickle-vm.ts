@@ -43,12 +43,17 @@ export const DEFAULT_LIMITS: PickleLimits = {
 };
 
 const WRAPPER = 'joblib.numpy_pickle.NumpyArrayWrapper';
+/** Memo indices below this live in an array; a pickle writing index 4e9 gets a map entry, not a 4e9 array. */
+const DENSE_MEMO = 1 << 20;
 
 /** Runs one pickle from the reader's position to its STOP and returns the value. */
 export class PickleVm {
   private readonly stack: PyValue[] = [];
   private readonly marks: number[] = [];
-  private readonly memo = new Map<number, PyValue>();
+  /** The memo: dense indices in an array (the common case), sparse ones in a map; `memoSize` is len(memo). */
+  private readonly memo: PyValue[] = [];
+  private readonly sparseMemo = new Map<number, PyValue>();
+  private memoSize = 0;
   /** Placeholders (array wrappers, `_reconstruct` results) replaced by arrays on BUILD; BINGET follows this. */
   private readonly resolved = new Map<PyObject, NdArray>();
 
@@ -63,6 +68,15 @@ export class PickleVm {
       const at = this.r.pos;
       const op = this.r.u8('an opcode');
       if (op === OP.STOP) return this.pop('STOP');
+      // The most frequent opcodes first (BINGET and MEMOIZE are ~2/3 of a joblib file's opcodes).
+      if (op === OP.BINGET) {
+        this.push(this.get(this.r.u8()));
+        continue;
+      }
+      if (op === OP.MEMOIZE) {
+        this.put(this.memoSize, this.top('MEMOIZE'));
+        continue;
+      }
       if (!(this.literal(op) || this.container(op) || this.memoOp(op) || this.object(op)))
         this.unknown(op, at);
     }
@@ -250,22 +264,34 @@ export class PickleVm {
         this.push(this.get(r.u32()));
         return true;
       case OP.BINPUT:
-        this.memo.set(r.u8(), this.top('BINPUT'));
+        this.put(r.u8(), this.top('BINPUT'));
         return true;
       case OP.LONG_BINPUT:
-        this.memo.set(r.u32(), this.top('LONG_BINPUT'));
+        this.put(r.u32(), this.top('LONG_BINPUT'));
         return true;
       case OP.MEMOIZE:
-        this.memo.set(this.memo.size, this.top('MEMOIZE'));
+        this.put(this.memoSize, this.top('MEMOIZE'));
         return true;
       default:
         return false;
     }
   }
 
+  private put(i: number, v: PyValue): void {
+    if (i < DENSE_MEMO) {
+      if (this.memo[i] === undefined) this.memoSize++;
+      // Holes below i would turn the array sparse; fill them with undefined (= absent) instead.
+      while (this.memo.length < i) this.memo.push(undefined);
+      this.memo[i] = v;
+    } else {
+      if (!this.sparseMemo.has(i)) this.memoSize++;
+      this.sparseMemo.set(i, v);
+    }
+  }
+
   private get(i: number): PyValue {
-    if (!this.memo.has(i)) throw new PickleFormatError(`memo entry ${i} read before it was written`);
-    const v = this.memo.get(i);
+    const v = i < DENSE_MEMO ? this.memo[i] : this.sparseMemo.get(i);
+    if (v === undefined) throw new PickleFormatError(`memo entry ${i} read before it was written`);
     return v instanceof PyObject ? (this.resolved.get(v) ?? v) : v;
   }
 

@@ -79,6 +79,9 @@ export function numbers(a: NdArray, what: string): number[] {
   if (!'biuf'.includes(a.dtype.kind)) {
     throw new UnsupportedModelError(`${what} has dtype '${a.dtype.code}', expected a numeric array`);
   }
+  if (a.dtype.kind === 'f' && a.dtype.itemsize === 8 && !a.dtype.bigEndian && a.bytes.byteOffset % 8 === 0) {
+    return Array.from(new Float64Array(a.bytes.buffer, a.bytes.byteOffset, a.size));
+  }
   const view = new DataView(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength);
   const out = new Array<number>(a.size);
   for (let i = 0; i < out.length; i++) out[i] = readScalar(a.dtype, view, i * a.dtype.itemsize);
