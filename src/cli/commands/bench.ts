@@ -1,7 +1,6 @@
 // `lambda-ml bench`: cold start, warm latency and throughput of the local emulator or any Invoke API endpoint.
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatReport } from '../../bench/format.js';
 import { type BenchOptions, runBench } from '../../bench/run.js';
@@ -34,7 +33,7 @@ export function registerBench(program: Command): void {
     .option('--json <file>', 'also write the report as JSON')
     .action(async (flags: BenchFlags) => {
       const options = benchOptions(flags);
-      const report = await runBench(options, progressBar());
+      const report = await runBench(options, await progressBar());
       process.stdout.write(formatReport(report));
       if (flags.json !== undefined)
         writeFileSync(resolve(flags.json), `${JSON.stringify(report, null, 2)}\n`);
@@ -79,9 +78,10 @@ function positive(name: string, text: string, whole: boolean): number {
   return value;
 }
 
-/** A cli-progress bar on stderr when it is a terminal; silent otherwise. */
-function progressBar(): (phase: string, done: number, total: number) => void {
+/** A cli-progress bar on stderr when it is a terminal; silent otherwise (imported lazily: CLI start-up). */
+async function progressBar(): Promise<(phase: string, done: number, total: number) => void> {
   if (!process.stderr.isTTY) return () => {};
+  const { Presets, SingleBar } = await import('cli-progress');
   const bar = new SingleBar(
     { format: '{phase} [{bar}] {percentage}%', stream: process.stderr },
     Presets.shades_classic,

@@ -41,6 +41,12 @@ export class ExecutionEnvironment {
   private child: ChildProcess | null = null;
   private endpoint: RuntimeEndpoint | null = null;
   private job: Job | null = null;
+  /**
+   * A finished job whose END/REPORT lines are not written yet: output read in the same event-loop
+   * turn as the reply (the runtime wrote it first, but epoll may hand us the socket first) still
+   * belongs to it.
+   */
+  private closing: Job | null = null;
   private waiter: ((invocation: Invocation) => void) | null = null;
   private waiterReject: ((error: Error) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -50,6 +56,8 @@ export class ExecutionEnvironment {
   private gone = false;
   private initDurationMs: number | null = null;
   private maxRss = 0;
+  /** When memory was last sampled: the pool polls every 50 ms, so a busy environment needs no extra reads. */
+  private sampledAt = Number.NEGATIVE_INFINITY;
   readonly exited: Promise<void>;
   private markExited!: () => void;
 
@@ -106,8 +114,7 @@ export class ExecutionEnvironment {
   checkMemory(): void {
     const pid = this.child?.pid;
     if (pid === undefined || this.state.phase === 'dead') return;
-    const rss = this.deps.readRss(pid);
-    if (rss > this.maxRss) this.maxRss = rss;
+    const rss = this.sample(pid);
     if (rss <= this.deps.config.memoryMb * MIB) return;
     const id = this.job?.invocation.requestId ?? 'none';
     this.complete(
@@ -125,6 +132,13 @@ export class ExecutionEnvironment {
     const hard = setTimeout(() => this.signal('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(hard);
+  }
+
+  private sample(pid: number): number {
+    const rss = this.deps.readRss(pid);
+    this.sampledAt = this.deps.clock.now();
+    if (rss > this.maxRss) this.maxRss = rss;
+    return rss;
   }
 
   private runtimeHandler(): RuntimeApiHandler {
@@ -193,13 +207,15 @@ export class ExecutionEnvironment {
     const job = this.job;
     if (job === null) return;
     this.job = null;
+    this.closing = job;
     this.clearTimer();
     this.begin(job);
     const durationMs = this.deps.clock.now() - job.startedAt;
     setImmediate(() => {
       const pid = this.child?.pid;
-      const rss = pid === undefined ? 0 : this.deps.readRss(pid);
-      if (rss > this.maxRss) this.maxRss = rss;
+      // Reading /proc costs several syscalls: only when the pool's poll has not done it lately.
+      if (pid !== undefined && this.deps.clock.now() - this.sampledAt > 100) this.sample(pid);
+      this.closing = null;
       const requestId = job.invocation.requestId;
       job.log.append(endLine(requestId));
       const report = reportLine({
@@ -289,7 +305,7 @@ export class ExecutionEnvironment {
   }
 
   private write(text: string): void {
-    this.job?.log.append(text);
+    (this.job ?? this.closing)?.log.append(text);
     this.deps.writeLog(text);
   }
 

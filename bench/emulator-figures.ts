@@ -1,0 +1,135 @@
+// Emulator figures next to a bare node:http floor answering the same request in the same run:
+// cold start (launch -> first correct answer, median of 10), warm latency (10,000 sequential keep-alive
+// calls), throughput (4 and 16 clients for 10 s), RSS.  Run: node --import tsx bench/emulator-figures.ts
+// (after `npm run build`); BENCH_QUICK=1 shortens every phase for a smoke run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { targetOf } from '../src/bench/client.js';
+import { freePort, type Launched, launch } from '../src/bench/launch.js';
+import { type LoadResult, throughput, warmLatency } from '../src/bench/load.js';
+import { median } from '../src/bench/stats.js';
+import { children, ownRss, readTreeRss } from '../src/emulator/sandbox/memory.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist');
+const QUICK = process.env.BENCH_QUICK === '1';
+const COLD_RUNS = QUICK ? 3 : 10;
+const WARM_CALLS = QUICK ? 1000 : 10_000;
+const SECONDS = QUICK ? 2 : 10;
+const PAYLOAD = '{"data":[0,0,0,0]}';
+const EXPECTED = '{"statusCode":200,"body":1}';
+
+/** The floor: one process, model loaded once, predicts in the request handler. */
+const FLOOR_SOURCE = `
+import { createServer } from 'node:http';
+const { loadModelFile } = await import(process.env.LOAD_JS);
+const model = loadModelFile(process.env.MODEL_PATH);
+createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const event = JSON.parse(Buffer.concat(chunks).toString());
+    const body = JSON.stringify({ statusCode: 200, body: model.predict(event.data) });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+type Server = 'floor' | 'serve' | 'main.js';
+
+function argv(server: Server, port: number, model: string): string[] {
+  if (server === 'floor') return [process.execPath, '--input-type=module', '-e', FLOOR_SOURCE];
+  const entry =
+    server === 'serve' ? [join(DIST, 'cli', 'main.js'), 'serve'] : [join(DIST, 'emulator', 'main.js')];
+  return [process.execPath, ...entry, '--port', String(port), '--model', model, '--concurrency', '16'];
+}
+
+async function start(server: Server, model: string): Promise<{ launched: Launched; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, {
+    PORT: String(port),
+    MODEL_PATH: model,
+    LOAD_JS: join(DIST, 'model', 'load.js'),
+  });
+  const launched = await launch(argv(server, port, model), targetOf(url, PAYLOAD), EXPECTED);
+  return { launched, url };
+}
+
+async function coldMedian(server: Server, model: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const { launched } = await start(server, model);
+    times.push(launched.coldMs);
+    await launched.stop();
+  }
+  return median(times);
+}
+
+interface Figures {
+  cold: number;
+  warm: LoadResult;
+  c4: LoadResult;
+  c16: LoadResult;
+  rssMb: string;
+}
+
+async function measure(server: 'floor' | 'serve', model: string): Promise<Figures> {
+  const cold = await coldMedian(server, model);
+  const { launched, url } = await start(server, model);
+  try {
+    const target = targetOf(url, PAYLOAD);
+    const warm = await warmLatency(target, WARM_CALLS);
+    const c4 = await throughput(target, 4, SECONDS);
+    const c16 = await throughput(target, 16, SECONDS);
+    const pid = launched.child.pid ?? 0;
+    const kids = children(pid);
+    const instances = kids.reduce((sum, kid) => sum + readTreeRss(kid), 0) / 2 ** 20;
+    const rssMb =
+      server === 'floor'
+        ? `${(ownRss(pid) / 2 ** 20).toFixed(0)}`
+        : `${(ownRss(pid) / 2 ** 20).toFixed(0)} + ${kids.length} x ${(instances / Math.max(1, kids.length)).toFixed(0)}`;
+    return { cold, warm, c4, c16, rssMb };
+  } finally {
+    await launched.stop();
+  }
+}
+
+function row(name: string, f: (x: Figures) => string, a: Figures, b: Figures): string {
+  return `${name.padEnd(34)}${f(a).padStart(18)}${f(b).padStart(18)}`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-'));
+try {
+  const model = join(dir, 'model.json');
+  const config = join(ROOT, 'config', 'default-training.json');
+  const trained = spawnSync(process.execPath, [
+    join(DIST, 'cli', 'main.js'),
+    'train',
+    '--config',
+    config,
+    '--out',
+    model,
+  ]);
+  if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+  const floor = await measure('floor', model);
+  const serve = await measure('serve', model);
+  const mainCold = await coldMedian('main.js', model);
+  const ms = (v: number) => v.toFixed(3);
+  const load = (r: LoadResult) => `${r.perSecond.toFixed(0)}/s, ${r.errors} err`;
+  console.log(`${''.padEnd(34)}${'node:http floor'.padStart(18)}${'lambda-ml serve'.padStart(18)}`);
+  console.log(row(`cold start, median of ${COLD_RUNS} (ms)`, (x) => x.cold.toFixed(1), floor, serve));
+  console.log(
+    `${'  (node dist/emulator/main.js)'.padEnd(34)}${''.padStart(18)}${mainCold.toFixed(1).padStart(18)}`,
+  );
+  console.log(row(`warm p50 of ${WARM_CALLS} calls (ms)`, (x) => ms(x.warm.latency.p50Ms), floor, serve));
+  console.log(row('warm p99 (ms)', (x) => ms(x.warm.latency.p99Ms), floor, serve));
+  console.log(row(`throughput, 4 clients, ${SECONDS} s`, (x) => load(x.c4), floor, serve));
+  console.log(row(`throughput, 16 clients, ${SECONDS} s`, (x) => load(x.c16), floor, serve));
+  console.log(row('RSS MB (emulator + instances)', (x) => x.rssMb, floor, serve));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
