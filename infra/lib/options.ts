@@ -38,11 +38,10 @@ export type ResolvedOptions = Required<
 export const DEFAULTS: Omit<ResolvedOptions, 'provisionedConcurrency' | 'reservedConcurrency'> = {
   architecture: 'arm64',
   memorySize: 1024,
-  // Measured: the image's cold start (container start -> first correct answer) is well under a second
-  // locally (scripts/container-e2e.sh reports it) and a warm prediction takes a few ms. The tutorial's
-  // 3 s default failed on a 9 s cold start, because a first invocation on Lambda also waits for the
-  // image to be pulled and initialised; 10 s covers that with headroom while still capping what a hung
-  // invocation can bill.
+  // Measured with scripts/container-e2e.sh on a busy 2-core machine: `docker run` to the first correct
+  // answer took 0.6-1.5 s, and a warm prediction takes a few ms. A first invocation on Lambda also
+  // waits for the image to be fetched and initialised; the tutorial's 3 s default failed on a 9 s cold
+  // start. 10 s covers that with headroom while still capping what a hung invocation can bill.
   timeoutSeconds: 10,
   ephemeralStorageMiB: 512,
   logRetentionDays: 30,

@@ -1,6 +1,8 @@
 // Unit tests of the synth/deploy helpers: CDK context flags and credential discovery without network calls.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -41,6 +43,35 @@ describe('findCredentialSource', () => {
       assert.match(String(findCredentialSource({ AWS_PROFILE: 'dev' }, home)), /profile dev/);
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('localModelSha256', () => {
+  it('equals the sha256 of the file `lambda-ml train` writes for the default config', async () => {
+    const { localModelSha256 } = await import('./deploy.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cdk-app-train-'));
+    try {
+      const out = join(dir, 'model.json');
+      const train = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'train',
+          '--config',
+          'config/default-training.json',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.equal(train.status, 0, train.stderr);
+      const expected = createHash('sha256').update(readFileSync(out)).digest('hex');
+      assert.equal(localModelSha256(), expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
