@@ -86,6 +86,19 @@ describe('emulator execution environments', () => {
     }
   });
 
+  it('reports a bootstrap that cannot be started as Runtime.InvalidEntrypoint', async () => {
+    const emu = await startFixtureEmulator({ bootstrap: ['/nonexistent/lambda-ml-bootstrap'] });
+    try {
+      const reply = await invoke(emu.url, {});
+      assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+      const error = JSON.parse(reply.body);
+      assert.equal(error.errorType, 'Runtime.InvalidEntrypoint');
+      assert.match(error.errorMessage, /ENOENT/);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('turns plain HTTP requests into version 2.0 events in --function-url mode', async () => {
     const emu = await startFixtureEmulator({ functionUrl: true });
     try {

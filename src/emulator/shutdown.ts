@@ -17,6 +17,17 @@ export function closeOnSignal(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Last resort if we die another way (uncaught error): instances run in their own process groups,
+  // so nothing else would stop them.
+  process.once('exit', () => {
+    for (const pid of emulator.pids()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
 }
 
 /** The line printed once the emulator listens. */

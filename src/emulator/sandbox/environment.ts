@@ -93,7 +93,15 @@ export class ExecutionEnvironment {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => this.output(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.output(chunk));
-    child.once('error', (error) => this.exit(`spawn failed: ${error.message}`));
+    child.once('error', (error) => {
+      // The command could not be started at all: Lambda calls that an invalid entrypoint.
+      const id = this.job?.invocation.requestId ?? 'none';
+      this.initOutcome ??= platformError(
+        'Runtime.InvalidEntrypoint',
+        `RequestId: ${id} Error: ${error.message}`,
+      );
+      this.exit(`spawn failed: ${error.message}`);
+    });
     child.once('exit', (code, signal) =>
       this.exit(signal === null ? `exit status ${code ?? 0}` : `signal: ${signal}`),
     );
