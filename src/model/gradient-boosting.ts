@@ -1,5 +1,6 @@
 // GradientBoostingClassifier/Regressor (sklearn < 1.3 losses) as a model artifact kind and its predictor.
 import { ArtifactError, PredictInputError } from './errors.js';
+import { glibcLog } from './glibc-log.js';
 import { argmax, checkRow, expit } from './logistic-regression-math.js';
 import type { ClassLabel, FlatTree, ModelArtifact, Predictor } from './types.js';
 
@@ -105,7 +106,7 @@ function rawToProba(loss: BoostingLoss, raw: Float64Array): Float64Array {
   if (!Number.isFinite(max)) max = 0;
   let s = 0;
   for (const v of raw) s += Math.exp(v - max);
-  const lse = Math.log(s) + max;
+  const lse = glibcLog(s) + max; // numpy's log is glibc's; only exp remains V8's own
   return raw.map((v) => {
     const p = Math.exp(v - lse);
     return Number.isNaN(p) ? 0 : p;

@@ -1,4 +1,5 @@
 // Turns the unpickled top-level estimator into a lambda-ml model description (kind, classes, estimator).
+import { glibcLog } from '../model/glibc-log.js';
 import type { GradientBoostingEstimator } from '../model/gradient-boosting.js';
 import type { LogisticRegressionEstimator } from '../model/logistic-regression.js';
 import type { ClassLabel, FlatTree, ModelKind } from '../model/types.js';
@@ -33,7 +34,7 @@ export type TreeKind = Exclude<
 export const SUPPORTED_VERSIONS = { min: [0, 22], max: [1, 5], verified: '1.2.1' } as const;
 
 export interface InterpretOptions {
-  /** The natural log used for GradientBoosting's prior (glibc's, for bit-exact raw scores). */
+  /** The natural log for GradientBoosting's prior; default glibc 2.36's (what numpy calls), so raw scores match. */
   readonly log?: (x: number) => number;
 }
 
@@ -82,7 +83,7 @@ export function interpretEstimator(root: PyValue, options: InterpretOptions = {}
       return {
         ...base,
         kind: root.cls.name,
-        ...readBoosting(s, root.cls.name.endsWith('Classifier'), options.log ?? Math.log),
+        ...readBoosting(s, root.cls.name.endsWith('Classifier'), options.log ?? glibcLog),
       };
     case 'LogisticRegression':
       return { ...base, kind: 'LogisticRegression', ...readLogisticRegression(s) };
