@@ -45,6 +45,8 @@ export const DEFAULT_LIMITS: PickleLimits = {
 const WRAPPER = 'joblib.numpy_pickle.NumpyArrayWrapper';
 /** Memo indices below this live in an array; a pickle writing index 4e9 gets a map entry, not a 4e9 array. */
 const DENSE_MEMO = 1 << 20;
+/** Tuples are never mutated, so every `()` can share one. */
+const EMPTY_TUPLE = new PyTuple(Object.freeze([]));
 
 /** Runs one pickle from the reader's position to its STOP and returns the value. */
 export class PickleVm {
@@ -64,19 +66,63 @@ export class PickleVm {
   ) {}
 
   run(): PyValue {
+    const r = this.r;
+    const bytes = r.bytes;
+    const end = bytes.length;
+    const stack = this.stack;
+    const memo = this.memo;
+    const maxStack = this.limits.maxStack;
     for (;;) {
-      const at = this.r.pos;
-      const op = this.r.u8('an opcode');
+      const at = r.pos;
+      const op = at < end ? (bytes[at] as number) : -1;
+      // The most frequent opcodes (about 80% of a joblib file) decoded inline, without calls: a model is
+      // loaded once per process, so this code mostly runs cold, where every call costs. Anything unusual
+      // (a missing operand, an empty stack, a full stack) falls through to the checked slow path below.
+      switch (op) {
+        case OP.BINGET: {
+          let v = at + 1 < end ? memo[bytes[at + 1] as number] : undefined;
+          if (v === undefined || stack.length >= maxStack) break;
+          if (v instanceof PyObject) v = this.resolved.get(v) ?? v;
+          stack.push(v);
+          r.pos = at + 2;
+          continue;
+        }
+        case OP.MEMOIZE:
+          if (stack.length === 0 || memo.length !== this.memoSize || this.memoSize >= DENSE_MEMO) break;
+          memo.push(stack[stack.length - 1]);
+          this.memoSize++;
+          r.pos = at + 1;
+          continue;
+        case OP.BININT1:
+          if (at + 1 >= end || stack.length >= maxStack) break;
+          stack.push(bytes[at + 1] as number);
+          r.pos = at + 2;
+          continue;
+        case OP.MARK:
+          if (this.marks.length >= this.limits.maxMarks) break;
+          this.marks.push(stack.length);
+          r.pos = at + 1;
+          continue;
+        case OP.EMPTY_DICT:
+        case OP.EMPTY_TUPLE:
+        case OP.NONE:
+        case OP.NEWTRUE:
+        case OP.NEWFALSE:
+          if (stack.length >= maxStack) break;
+          stack.push(
+            op === OP.EMPTY_DICT
+              ? new Map()
+              : op === OP.EMPTY_TUPLE
+                ? EMPTY_TUPLE
+                : op === OP.NONE
+                  ? null
+                  : op === OP.NEWTRUE,
+          );
+          r.pos = at + 1;
+          continue;
+      }
+      r.u8('an opcode');
       if (op === OP.STOP) return this.pop('STOP');
-      // The most frequent opcodes first (BINGET and MEMOIZE are ~2/3 of a joblib file's opcodes).
-      if (op === OP.BINGET) {
-        this.push(this.get(this.r.u8()));
-        continue;
-      }
-      if (op === OP.MEMOIZE) {
-        this.put(this.memoSize, this.top('MEMOIZE'));
-        continue;
-      }
       if (!(this.literal(op) || this.container(op) || this.memoOp(op) || this.object(op)))
         this.unknown(op, at);
     }
@@ -156,7 +202,7 @@ export class PickleVm {
         this.push(this.top('DUP'));
         return true;
       case OP.EMPTY_TUPLE:
-        this.push(new PyTuple([]));
+        this.push(EMPTY_TUPLE);
         return true;
       case OP.TUPLE:
         this.push(new PyTuple(this.popMark('TUPLE')));

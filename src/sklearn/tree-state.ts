@@ -1,7 +1,7 @@
 // Turns a pickled sklearn `Tree` (its reduce args and state: nodes, values) into a validated FlatTree.
 import type { FlatTree } from '../model/types.js';
 import { UnsupportedModelError } from './errors.js';
-import { readScalar } from './numpy-dtype.js';
+import { type Dtype, readScalar } from './numpy-dtype.js';
 import { numbers } from './state.js';
 import { NdArray, PyObject, type PyValue, typeName } from './values.js';
 
@@ -79,11 +79,45 @@ function readNodes(nodes: NdArray, path: string): Record<(typeof NODE_FIELDS)[nu
   for (const name of NODE_FIELDS) {
     const f = fields.get(name);
     if (!f || !'iuf'.includes(f.dtype.kind)) fail(path, `node dtype has no numeric field '${name}'`);
-    const col = new Array<number>(nodes.size);
-    for (let i = 0; i < col.length; i++) col[i] = readScalar(f.dtype, view, i * size + f.offset);
-    out[name] = col;
+    out[name] = readColumn(nodes, f.dtype, f.offset, view, size);
   }
   return out;
+}
+
+/**
+ * One field of every node. The usual layout (little-endian 8-byte fields at 8-aligned offsets) is read
+ * through typed-array views, which is several times faster than DataView calls when the code runs cold.
+ */
+function readColumn(nodes: NdArray, dtype: Dtype, offset: number, view: DataView, size: number): number[] {
+  const n = nodes.size;
+  const col = new Array<number>(n);
+  const b = nodes.bytes;
+  if (
+    !dtype.bigEndian &&
+    dtype.itemsize === 8 &&
+    size % 8 === 0 &&
+    offset % 8 === 0 &&
+    b.byteOffset % 8 === 0
+  ) {
+    const stride = size / 8;
+    const at = offset / 8;
+    if (dtype.kind === 'f') {
+      const f64 = new Float64Array(b.buffer, b.byteOffset, (n * size) / 8);
+      for (let i = 0; i < n; i++) col[i] = f64[i * stride + at] as number;
+      return col;
+    }
+    const i32 = new Int32Array(b.buffer, b.byteOffset, (n * size) / 4);
+    const u32 = new Uint32Array(b.buffer, b.byteOffset, (n * size) / 4);
+    const hiSigned = dtype.kind === 'i';
+    for (let i = 0; i < n; i++) {
+      const w = 2 * (i * stride + at);
+      const hi = hiSigned ? (i32[w + 1] as number) : (u32[w + 1] as number);
+      col[i] = hi * 4294967296 + (u32[w] as number);
+    }
+    return col;
+  }
+  for (let i = 0; i < n; i++) col[i] = readScalar(dtype, view, i * size + offset);
+  return col;
 }
 
 /** Children point forward (so prediction always ends), leaves are marked both sides, features exist. */
