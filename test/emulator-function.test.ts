@@ -1,6 +1,6 @@
 // End to end: the built-in runtime client and the prediction function behind the emulator, as the tutorial calls it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,11 @@ const DIST = join(ROOT, 'dist');
 
 describe('emulator with the real runtime client and prediction function', () => {
   let dir: string;
+  let model: string;
   let emu: Emulator;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lambda-ml-emu-'));
-    const model = join(dir, 'model.json');
+    model = join(dir, 'model.json');
     const trained = spawnSync(
       process.execPath,
       [
@@ -60,5 +61,31 @@ describe('emulator with the real runtime client and prediction function', () => 
     });
     assert.equal(reply.status, 200);
     assert.equal(reply.body, '1');
+  });
+
+  it('lambda-ml bench launches the emulator locally and measures its cold start', async () => {
+    const args = [
+      join(DIST, 'cli', 'main.js'),
+      'bench',
+      '--model',
+      model,
+      '--cold-runs',
+      '2',
+      '--requests',
+      '20',
+    ];
+    args.push('--duration', '0.3', '--expected', '{"statusCode":200,"body":1}');
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    clearTimeout(timer);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /cold start \(launch -> first correct answer\), median of 2: [\d.]+ ms/);
+    assert.match(stdout, /warm \(sequential\)\t20\t0\t/);
+    assert.match(stdout, /RSS: emulator [\d.]+ MB, instances [\d.]+ MB/);
   });
 });
