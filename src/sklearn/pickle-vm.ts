@@ -14,23 +14,11 @@ import {
 import { Dtype } from './numpy-dtype.js';
 import { OP, REFUSED_OPS, TEXT_OPS } from './opcodes.js';
 import { NOT_LITERAL, NOTHING, readLiteral } from './pickle-literals.js';
-import {
-  type NdArray,
-  PyGlobal,
-  type PyKey,
-  PyObject,
-  PySet,
-  PyTuple,
-  type PyValue,
-  typeName,
-} from './values.js';
+import { type NdArray, PyGlobal, PyObject, PyTuple, type PyValue, typeName } from './values.js';
+import { EMPTY_TUPLE, type StackLimits, VmStack } from './vm-stack.js';
 import { readWrapperArray } from './wrapper.js';
 
-export interface PickleLimits extends ArrayLimits {
-  /** Most values on the stack at once. */
-  readonly maxStack: number;
-  /** Most open MARKs at once (container nesting depth). */
-  readonly maxMarks: number;
+export interface PickleLimits extends ArrayLimits, StackLimits {
   /** Most nested object-array pickles inside each other. */
   readonly maxNested: number;
 }
@@ -45,13 +33,10 @@ export const DEFAULT_LIMITS: PickleLimits = {
 const WRAPPER = 'joblib.numpy_pickle.NumpyArrayWrapper';
 /** Memo indices below this live in an array; a pickle writing index 4e9 gets a map entry, not a 4e9 array. */
 const DENSE_MEMO = 1 << 20;
-/** Tuples are never mutated, so every `()` can share one. */
-const EMPTY_TUPLE = new PyTuple(Object.freeze([]));
 
 /** Runs one pickle from the reader's position to its STOP and returns the value. */
 export class PickleVm {
-  private readonly stack: PyValue[] = [];
-  private readonly marks: number[] = [];
+  private readonly st: VmStack;
   /** The memo: dense indices in an array (the common case), sparse ones in a map; `memoSize` is len(memo). */
   private readonly memo: PyValue[] = [];
   private readonly sparseMemo = new Map<number, PyValue>();
@@ -63,13 +48,15 @@ export class PickleVm {
     private readonly r: ByteReader,
     private readonly limits: PickleLimits = DEFAULT_LIMITS,
     private readonly nesting = 0,
-  ) {}
+  ) {
+    this.st = new VmStack(r, limits);
+  }
 
   run(): PyValue {
     const r = this.r;
     const bytes = r.bytes;
     const end = bytes.length;
-    const stack = this.stack;
+    const stack = this.st.stack;
     const memo = this.memo;
     const maxStack = this.limits.maxStack;
     for (;;) {
@@ -99,8 +86,8 @@ export class PickleVm {
           r.pos = at + 2;
           continue;
         case OP.MARK:
-          if (this.marks.length >= this.limits.maxMarks) break;
-          this.marks.push(stack.length);
+          if (this.st.marks.length >= this.limits.maxMarks) break;
+          this.st.marks.push(stack.length);
           r.pos = at + 1;
           continue;
         case OP.EMPTY_DICT:
@@ -122,8 +109,8 @@ export class PickleVm {
           continue;
       }
       r.u8('an opcode');
-      if (op === OP.STOP) return this.pop('STOP');
-      if (!(this.literal(op) || this.container(op) || this.memoOp(op) || this.object(op)))
+      if (op === OP.STOP) return this.st.pop('STOP');
+      if (!(this.literal(op) || this.st.containerOp(op) || this.memoOp(op) || this.object(op)))
         this.unknown(op, at);
     }
   }
@@ -150,173 +137,31 @@ export class PickleVm {
     );
   }
 
-  private push(v: PyValue): void {
-    if (this.stack.length >= this.limits.maxStack) {
-      throw new PickleLimitError(`pickle stack exceeds ${this.limits.maxStack} values`);
-    }
-    this.stack.push(v);
-  }
-
-  private pop(what: string): PyValue {
-    const floor = this.marks.length > 0 ? (this.marks[this.marks.length - 1] ?? 0) : 0;
-    if (this.stack.length <= floor)
-      throw new PickleFormatError(`pickle stack underflow at ${what} (offset ${this.r.pos})`);
-    return this.stack.pop();
-  }
-
-  private top(what: string): PyValue {
-    if (this.stack.length === 0) throw new PickleFormatError(`pickle stack underflow at ${what}`);
-    return this.stack[this.stack.length - 1];
-  }
-
-  private popMark(what: string): PyValue[] {
-    const mark = this.marks.pop();
-    if (mark === undefined) throw new PickleFormatError(`${what} without a MARK at offset ${this.r.pos}`);
-    return this.stack.splice(mark);
-  }
-
   /** Scalars, strings and bytes (and PROTO/FRAME, which push nothing). */
   private literal(op: number): boolean {
     const v = readLiteral(op, this.r);
     if (v === NOT_LITERAL) return false;
-    if (v !== NOTHING) this.push(v);
+    if (v !== NOTHING) this.st.push(v);
     return true;
-  }
-
-  /** Stack shuffling, tuples, lists, dicts, sets. */
-  private container(op: number): boolean {
-    switch (op) {
-      case OP.MARK:
-        if (this.marks.length >= this.limits.maxMarks) {
-          throw new PickleLimitError(`pickle nesting exceeds ${this.limits.maxMarks} MARKs`);
-        }
-        this.marks.push(this.stack.length);
-        return true;
-      case OP.POP:
-        this.pop('POP');
-        return true;
-      case OP.POP_MARK:
-        this.popMark('POP_MARK');
-        return true;
-      case OP.DUP:
-        this.push(this.top('DUP'));
-        return true;
-      case OP.EMPTY_TUPLE:
-        this.push(EMPTY_TUPLE);
-        return true;
-      case OP.TUPLE:
-        this.push(new PyTuple(this.popMark('TUPLE')));
-        return true;
-      case OP.TUPLE1:
-      case OP.TUPLE2:
-      case OP.TUPLE3: {
-        const n = op - OP.TUPLE1 + 1;
-        const items: PyValue[] = [];
-        for (let i = 0; i < n; i++) items.unshift(this.pop('TUPLE1-3'));
-        this.push(new PyTuple(items));
-        return true;
-      }
-      default:
-        return this.collection(op);
-    }
-  }
-
-  private collection(op: number): boolean {
-    switch (op) {
-      case OP.EMPTY_LIST:
-        this.push([]);
-        return true;
-      case OP.LIST:
-        this.push(this.popMark('LIST'));
-        return true;
-      case OP.APPEND: {
-        const item = this.pop('APPEND');
-        this.list('APPEND').push(item);
-        return true;
-      }
-      case OP.APPENDS: {
-        const items = this.popMark('APPENDS');
-        const list = this.list('APPENDS');
-        for (const item of items) list.push(item);
-        return true;
-      }
-      case OP.EMPTY_DICT:
-        this.push(new Map());
-        return true;
-      case OP.DICT:
-        this.push(this.setItems(new Map(), this.popMark('DICT')));
-        return true;
-      case OP.SETITEM: {
-        const value = this.pop('SETITEM');
-        const key = this.pop('SETITEM');
-        this.setItems(this.dict('SETITEM'), [key, value]);
-        return true;
-      }
-      case OP.SETITEMS: {
-        const items = this.popMark('SETITEMS');
-        this.setItems(this.dict('SETITEMS'), items);
-        return true;
-      }
-      case OP.EMPTY_SET:
-        this.push(new PySet([]));
-        return true;
-      case OP.ADDITEMS: {
-        const items = this.popMark('ADDITEMS');
-        const set = this.top('ADDITEMS');
-        if (!(set instanceof PySet)) throw new PickleFormatError(`ADDITEMS on ${typeName(set)}`);
-        set.items.push(...items);
-        return true;
-      }
-      case OP.FROZENSET:
-        this.push(new PySet(this.popMark('FROZENSET')));
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  private list(what: string): PyValue[] {
-    const list = this.top(what);
-    if (!Array.isArray(list)) throw new PickleFormatError(`${what} on ${typeName(list)}, expected a list`);
-    return list;
-  }
-
-  private dict(what: string): Map<PyKey, PyValue> {
-    const d = this.top(what);
-    if (!(d instanceof Map)) throw new PickleFormatError(`${what} on ${typeName(d)}, expected a dict`);
-    return d;
-  }
-
-  private setItems(d: Map<PyKey, PyValue>, items: PyValue[]): Map<PyKey, PyValue> {
-    if (items.length % 2 !== 0) throw new PickleFormatError('dict items come in key/value pairs');
-    for (let i = 0; i < items.length; i += 2) {
-      const key = items[i];
-      const t = typeof key;
-      if (!(key === null || t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean')) {
-        throw new PickleFormatError(`dict key of type ${typeName(key)} is not supported`);
-      }
-      d.set(key as PyKey, items[i + 1]);
-    }
-    return d;
   }
 
   private memoOp(op: number): boolean {
     const r = this.r;
     switch (op) {
       case OP.BINGET:
-        this.push(this.get(r.u8()));
+        this.st.push(this.get(r.u8()));
         return true;
       case OP.LONG_BINGET:
-        this.push(this.get(r.u32()));
+        this.st.push(this.get(r.u32()));
         return true;
       case OP.BINPUT:
-        this.put(r.u8(), this.top('BINPUT'));
+        this.put(r.u8(), this.st.top('BINPUT'));
         return true;
       case OP.LONG_BINPUT:
-        this.put(r.u32(), this.top('LONG_BINPUT'));
+        this.put(r.u32(), this.st.top('LONG_BINPUT'));
         return true;
       case OP.MEMOIZE:
-        this.put(this.memoSize, this.top('MEMOIZE'));
+        this.put(this.memoSize, this.st.top('MEMOIZE'));
         return true;
       default:
         return false;
@@ -346,16 +191,16 @@ export class PickleVm {
     switch (op) {
       case OP.GLOBAL: {
         const module = this.r.line(256);
-        this.push(resolveGlobal(module, this.r.line(256)));
+        this.st.push(resolveGlobal(module, this.r.line(256)));
         return true;
       }
       case OP.STACK_GLOBAL: {
-        const name = this.pop('STACK_GLOBAL');
-        const module = this.pop('STACK_GLOBAL');
+        const name = this.st.pop('STACK_GLOBAL');
+        const module = this.st.pop('STACK_GLOBAL');
         if (typeof module !== 'string' || typeof name !== 'string') {
           throw new PickleFormatError('STACK_GLOBAL needs two strings');
         }
-        this.push(resolveGlobal(module, name));
+        this.st.push(resolveGlobal(module, name));
         return true;
       }
       case OP.NEWOBJ:
@@ -374,9 +219,9 @@ export class PickleVm {
   }
 
   private newobj(ex: boolean): void {
-    const kwargs = ex ? this.pop('NEWOBJ_EX') : undefined;
-    const args = this.pop('NEWOBJ');
-    const cls = this.pop('NEWOBJ');
+    const kwargs = ex ? this.st.pop('NEWOBJ_EX') : undefined;
+    const args = this.st.pop('NEWOBJ');
+    const cls = this.st.pop('NEWOBJ');
     if (!(cls instanceof PyGlobal) || cls.role !== 'class') {
       throw new UnsafePickleError(
         `refused NEWOBJ of ${describe(cls)}: only allow-listed classes are instantiated`,
@@ -385,31 +230,31 @@ export class PickleVm {
     if (!(args instanceof PyTuple) || (ex && !(kwargs instanceof Map && kwargs.size === 0))) {
       throw new PickleFormatError(`NEWOBJ of ${cls.qualified} has malformed arguments`);
     }
-    this.push(new PyObject(cls, args.items));
+    this.st.push(new PyObject(cls, args.items));
   }
 
   private reduce(): void {
-    const argsV = this.pop('REDUCE');
-    const fn = this.pop('REDUCE');
+    const argsV = this.st.pop('REDUCE');
+    const fn = this.st.pop('REDUCE');
     if (!(fn instanceof PyGlobal)) throw new UnsafePickleError(`refused REDUCE of ${describe(fn)}`);
     if (!(argsV instanceof PyTuple))
       throw new PickleFormatError(`REDUCE of ${fn.qualified} needs an argument tuple`);
     const args = argsV.items;
     switch (fn.role) {
       case 'record':
-        this.push(new PyObject(fn, args));
+        this.st.push(new PyObject(fn, args));
         return;
       case 'dtype':
-        this.push(reduceDtype(args));
+        this.st.push(reduceDtype(args));
         return;
       case 'scalar':
-        this.push(reduceScalar(args));
+        this.st.push(reduceScalar(args));
         return;
       case 'encode':
-        this.push(reduceEncode(args));
+        this.st.push(reduceEncode(args));
         return;
       case 'frombuffer':
-        this.push(reduceFrombuffer(args, this.limits));
+        this.st.push(reduceFrombuffer(args, this.limits));
         return;
       case 'reconstruct': {
         const base = args[0];
@@ -418,7 +263,7 @@ export class PickleVm {
             `refused ${fn.qualified} of ${describe(base)}: only numpy.ndarray is allowed`,
           );
         }
-        this.push(new PyObject(fn, args));
+        this.st.push(new PyObject(fn, args));
         return;
       }
       default:
@@ -429,8 +274,8 @@ export class PickleVm {
   }
 
   private build(): void {
-    const state = this.pop('BUILD');
-    const target = this.top('BUILD');
+    const state = this.st.pop('BUILD');
+    const target = this.st.top('BUILD');
     if (target instanceof Dtype) {
       buildDtype(target, state);
       return;
@@ -447,7 +292,7 @@ export class PickleVm {
       return;
     }
     this.resolved.set(target, array);
-    this.stack[this.stack.length - 1] = array;
+    this.st.stack[this.st.stack.length - 1] = array;
   }
 
   /** joblib's NumpyArrayWrapper: the array's bytes (or a nested object-array pickle) follow in the stream. */
