@@ -12,7 +12,7 @@ import { createRuntimeEndpoint } from './runtime-api/server.js';
 import { readTreeRss } from './sandbox/memory.js';
 import { Pool } from './sandbox/pool.js';
 import { EventQueue } from './sandbox/queue.js';
-import type { SandboxDeps } from './sandbox/types.js';
+import { killGroup, type SandboxDeps } from './sandbox/types.js';
 
 export interface Emulator {
   readonly url: string;
@@ -97,6 +97,7 @@ function sandboxDeps(o: ResolvedOptions, writeLog: (text: string) => void): Sand
       }),
     clock: { now: () => performance.now() },
     readRss: readTreeRss,
+    kill: killGroup,
     writeLog,
   };
 }

@@ -50,15 +50,17 @@ async function route(handler: RuntimeApiHandler, req: IncomingMessage, res: Serv
     req.resume();
     return sendInvocation(res, await handler.next());
   }
+  const match = INVOCATION_ROUTE.exec(rest);
+  if (match === null && rest !== 'init/error') {
+    return send(res, 404, { errorMessage: `unknown path ${path}`, errorType: 'NotFound' });
+  }
   if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
   const read = await readBody(req, LIMITS.responseBytes);
   const errorType = header(req, 'lambda-runtime-function-error-type');
-  if (rest === 'init/error') {
+  if (match === null) {
     handler.initError(read.body, errorType);
     return send(res, 202, { status: 'OK' });
   }
-  const match = INVOCATION_ROUTE.exec(rest);
-  if (match === null) return send(res, 404, { errorMessage: `unknown path ${path}`, errorType: 'NotFound' });
   const requestId = decodeURIComponent(match[1] as string);
   if (read.tooLarge) {
     handler.responseTooLarge(requestId);

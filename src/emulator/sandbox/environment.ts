@@ -293,19 +293,9 @@ export class ExecutionEnvironment {
     this.signal(signal);
   }
 
-  /** Signals the whole process group (the runtime may have children), falling back to the pid. */
   private signal(signal: NodeJS.Signals): void {
     const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // Already gone: the exit handler finishes the bookkeeping.
-      }
-    }
+    if (pid !== undefined) this.deps.kill(pid, signal);
   }
 
   private output(chunk: Buffer): void {

@@ -21,6 +21,21 @@ export interface SandboxDeps {
   readonly clock: { now(): number };
   /** Resident bytes of a process tree (0 when unknown). */
   readonly readRss: (pid: number) => number;
+  /** Signals a runtime process (its whole process group by default). */
+  readonly kill: (pid: number, signal: NodeJS.Signals) => void;
   /** Where platform and function log text goes (the emulator's stdout by default). */
   readonly writeLog: (text: string) => void;
+}
+
+/** Signals the process group of `pid` (the runtime may have children), falling back to the pid alone. */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone: the exit handler finishes the bookkeeping.
+    }
+  }
 }

@@ -1,0 +1,146 @@
+// The sandbox with injected fakes (no processes, no sockets): cold start, reuse, 429, timeout, OOM, exit.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import type { RuntimeApiHandler } from '../contract.js';
+import { ConcurrencyLimitError } from '../errors.js';
+import { Pool } from './pool.js';
+import type { SandboxDeps } from './types.js';
+
+class FakeChild extends EventEmitter {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  constructor(readonly pid: number) {
+    super();
+  }
+}
+
+function harness(overrides: { timeoutMs?: number; rss?: () => number; limit?: number } = {}) {
+  let now = 1000;
+  const handlers: RuntimeApiHandler[] = [];
+  const children: FakeChild[] = [];
+  const kills: Array<[number, string]> = [];
+  const logs: string[] = [];
+  const deps: SandboxDeps = {
+    config: {
+      command: ['fake'],
+      env: {},
+      timeoutMs: overrides.timeoutMs ?? 10_000,
+      initTimeoutMs: 10_000,
+      memoryMb: 128,
+      functionArn: 'arn:aws:lambda:us-east-1:012345678912:function:f',
+    },
+    createEndpoint: async (handler) => {
+      handlers.push(handler);
+      return { address: `127.0.0.1:${handlers.length}`, close: async () => {} };
+    },
+    spawn: () => {
+      const child = new FakeChild(5000 + children.length);
+      children.push(child);
+      return child as unknown as ChildProcess;
+    },
+    clock: { now: () => now },
+    readRss: overrides.rss ?? (() => 50 * 2 ** 20),
+    kill: (pid, signal) => {
+      kills.push([pid, signal]);
+      children.find((c) => c.pid === pid)?.emit('exit', null, signal);
+    },
+    writeLog: (text) => void logs.push(text),
+  };
+  const pool = new Pool(deps, overrides.limit ?? 2);
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  return { pool, handlers, children, kills, logs, tick, advance: (ms: number) => void (now += ms) };
+}
+
+const request = (event: unknown) => ({ payload: Buffer.from(JSON.stringify(event)) });
+
+describe('Pool with injected spawn, endpoint and clock', () => {
+  it('cold-starts lazily, reports Init Duration from the clock, then reuses the warm instance', async () => {
+    const h = harness();
+    const first = h.pool.invoke(request({ n: 1 }), 'id-1');
+    await h.tick();
+    assert.equal(h.children.length, 1);
+    h.advance(25);
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    const invocation = await handler.next();
+    assert.equal(invocation.requestId, 'id-1');
+    h.advance(2);
+    handler.respond('id-1', Buffer.from('"ok"'));
+    const result = await first;
+    assert.equal(result.outcome.kind, 'success');
+    assert.match(
+      result.log,
+      /^START RequestId: id-1 Version: \$LATEST\nEND RequestId: id-1\nREPORT RequestId: id-1\tDuration: 2\.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tInit Duration: 25\.00 ms\t\n$/,
+    );
+
+    const polling = handler.next();
+    const second = h.pool.invoke(request({ n: 2 }), 'id-2');
+    assert.equal((await polling).requestId, 'id-2');
+    handler.respond('id-2', Buffer.from('"again"'));
+    const warm = await second;
+    assert.equal(warm.outcome.body.toString(), '"again"');
+    assert.doesNotMatch(warm.log, /Init Duration/);
+    assert.equal(h.children.length, 1);
+    await h.pool.close(0);
+  });
+
+  it('refuses a call beyond the limit with ConcurrencyLimitError', async () => {
+    const h = harness({ limit: 1 });
+    const busy = h.pool.invoke(request({}), 'busy');
+    await assert.rejects(h.pool.invoke(request({})), ConcurrencyLimitError);
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    handler.fail('busy', Buffer.from('{"errorType":"TypeError","errorMessage":"x"}'), undefined);
+    const result = await busy;
+    assert.equal(result.outcome.kind, 'error');
+    assert.equal(result.outcome.kind === 'error' && result.outcome.errorType, 'TypeError');
+    await h.pool.close(0);
+  });
+
+  it('kills a timed-out instance and answers Sandbox.Timedout; the next call starts a new one', async () => {
+    const h = harness({ timeoutMs: 20 });
+    const call = h.pool.invoke(request({}), 'slow');
+    await h.tick();
+    await (h.handlers[0] as RuntimeApiHandler).next();
+    const result = await call;
+    assert.equal(result.outcome.kind === 'error' && result.outcome.errorType, 'Sandbox.Timedout');
+    assert.match(result.outcome.body.toString(), /RequestId: slow Error: Task timed out after 0\.02 seconds/);
+    assert.deepEqual(h.kills, [[5000, 'SIGKILL']]);
+    assert.equal(h.pool.size, 0);
+    void h.pool.invoke(request({}), 'next');
+    await h.tick();
+    assert.equal(h.children.length, 2);
+    await h.pool.close(0);
+  });
+
+  it('answers Runtime.OutOfMemory when the polled RSS exceeds the limit', async () => {
+    let rss = 50 * 2 ** 20;
+    const h = harness({ rss: () => rss });
+    const call = h.pool.invoke(request({}), 'hungry');
+    await h.tick();
+    await (h.handlers[0] as RuntimeApiHandler).next();
+    rss = 129 * 2 ** 20;
+    const result = await call;
+    assert.equal(result.outcome.kind === 'error' && result.outcome.errorType, 'Runtime.OutOfMemory');
+    assert.match(result.log, /Max Memory Used: 129 MB/);
+    await h.pool.close(0);
+  });
+
+  it('answers Runtime.ExitError with the signal when the process dies mid-call', async () => {
+    const h = harness();
+    const call = h.pool.invoke(request({}), 'crash');
+    await h.tick();
+    await (h.handlers[0] as RuntimeApiHandler).next();
+    (h.children[0] as FakeChild).emit('exit', null, 'SIGSEGV');
+    const result = await call;
+    assert.match(
+      result.outcome.body.toString(),
+      /"errorType":"Runtime.ExitError".*Runtime exited with error: signal: SIGSEGV/,
+    );
+    assert.equal(h.pool.size, 0);
+    await h.pool.close(0);
+  });
+});
