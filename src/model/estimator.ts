@@ -7,6 +7,7 @@ import type { EstimatorParams } from './params.js';
 import { RandomState } from './random-state.js';
 import type { PreparedData, TreeParams } from './tree/fit-tree.js';
 import { fitTree } from './tree/fit-tree.js';
+import { presort, SplitterWorkspace } from './tree/splitter.js';
 import type { ClassLabel, FlatTree } from './types.js';
 
 /** A table of numeric features and one target per row. */
@@ -171,6 +172,11 @@ export function fitEstimator(p: EstimatorParams, data: Dataset, opts: FitOptions
     return { classes, trees: [tree] };
   }
   const nBoot = p.bootstrap ? bootstrapSize(p, n) : n;
+  // Shared by all trees: buffers, and (classification only) each feature's row order.
+  const shared = {
+    workspace: new SplitterWorkspace(n),
+    presorted: prepared.yClass ? presort(prepared.X, n, prepared.nFeatures) : null,
+  };
   const rs = new RandomState(p.randomState);
   const seeds: number[] = [];
   for (let t = 0; t < p.nEstimators; t++) seeds.push(rs.randint(0, INT32_MAX));
@@ -181,15 +187,11 @@ export function fitEstimator(p: EstimatorParams, data: Dataset, opts: FitOptions
     if (p.bootstrap) {
       weight = new Float64Array(baseWeight);
       const counts = new Float64Array(n);
-      const boot = new RandomState(seed);
-      for (let k = 0; k < nBoot; k++) {
-        const idx = boot.randint(0, n);
-        counts[idx] = (counts[idx] as number) + 1;
-      }
+      new RandomState(seed).bincountRandint(n, nBoot, counts);
       for (let i = 0; i < n; i++) weight[i] = (weight[i] as number) * (counts[i] as number);
     }
     const tp = resolveTreeParams(p, n, data.nFeatures, weight);
-    trees.push(fitTree(prepared, weight, tp, seed, log));
+    trees.push(fitTree(prepared, weight, tp, seed, log, shared));
     opts.onTree?.(t + 1, p.nEstimators);
   }
   return { classes, trees };

@@ -33,7 +33,7 @@ export function checkRow(row: ArrayLike<number>, n: number, kind: string): void 
     throw new PredictInputError(`a ${kind} row must be an array of ${n} numbers`);
   }
   if (row.length !== n) {
-    throw new PredictInputError(`this ${kind} expects ${n} features per row, got ${row.length}`, {
+    throw new PredictInputError(`row has ${row.length} features; the ${kind} model expects ${n}`, {
       context: { expected: n, got: row.length },
     });
   }

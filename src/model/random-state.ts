@@ -160,6 +160,33 @@ export class RandomState {
     return low + Number(v);
   }
 
+  /**
+   * Adds one to counts[v] for each of n draws v of `randint(0, high, size=n)` (high <= 2^32), without
+   * materialising the draws: the forest's bootstrap multiplicities.
+   */
+  bincountRandint(high: number, n: number, counts: Float64Array): void {
+    const rng = high - 1;
+    if (rng === 0) {
+      counts[0] = (counts[0] as number) + n;
+      return;
+    }
+    if (!(rng > 0 && rng < 0xffffffff)) {
+      for (let k = 0; k < n; k++) {
+        const v = this.randint(0, high);
+        counts[v] = (counts[v] as number) + 1;
+      }
+      return;
+    }
+    const mask = mask32(rng);
+    const mt = this.mt;
+    for (let k = 0; k < n; k++) {
+      let v: number;
+      do v = (mt.next32() & mask) >>> 0;
+      while (v > rng);
+      counts[v] = (counts[v] as number) + 1;
+    }
+  }
+
   /** `randint(low, high, size=n)` as numbers (C order). */
   randintArray(low: number, high: number, n: number): Float64Array {
     const out = new Float64Array(n);

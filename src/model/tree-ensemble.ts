@@ -2,7 +2,7 @@
 // packs FlatTree[] into typed arrays once, then applies scikit-learn's float32 input cast, its
 // per-tree probability normalisation and its tree-order summation, so outputs are bit-identical.
 import { PredictInputError } from './errors.js';
-import { pairwiseSum } from './numeric.js';
+import { packForest } from './tree-pack.js';
 import type { ClassLabel, FlatTree, ModelKind, Predictor, Task } from './types.js';
 
 /** How per-tree outputs combine: a forest averages in tree order, a single tree is used as is. */
@@ -23,62 +23,6 @@ export interface TreeEnsemblePredictor extends Predictor {
   predictProbaBatch(rows: ArrayLike<number>, nRows: number): Float64Array;
   /** Regression values for `nRows` rows. */
   predictValueBatch(rows: ArrayLike<number>, nRows: number): Float64Array;
-}
-
-interface Packed {
-  readonly roots: Int32Array;
-  /** Split nodes: feature >= 0. Leaves: feature = -1 and `left` holds the leaf's offset in `leafValues`. */
-  readonly feature: Int32Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly threshold: Float64Array;
-  /** Per leaf: normalised class probabilities (classifiers) or the value (regressors). */
-  readonly leafValues: Float64Array;
-  /** Per leaf: raw values, used for a single classifier tree's argmax (sklearn argmaxes the counts). */
-  readonly leafRaw: Float64Array;
-}
-
-function pack(trees: readonly FlatTree[], nValues: number, classification: boolean): Packed {
-  let nodes = 0;
-  let leaves = 0;
-  for (const t of trees) {
-    nodes += t.nodeCount;
-    for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] === -1) leaves++;
-  }
-  const roots = new Int32Array(trees.length);
-  const feature = new Int32Array(nodes);
-  const left = new Int32Array(nodes);
-  const right = new Int32Array(nodes);
-  const threshold = new Float64Array(nodes);
-  const leafValues = new Float64Array(leaves * nValues);
-  const leafRaw = new Float64Array(leaves * nValues);
-  let base = 0;
-  let leaf = 0;
-  trees.forEach((t, ti) => {
-    roots[ti] = base;
-    for (let i = 0; i < t.nodeCount; i++) {
-      const g = base + i;
-      if (t.childrenLeft[i] === -1) {
-        feature[g] = -1;
-        left[g] = leaf * nValues;
-        const raw = t.value.slice(i * nValues, (i + 1) * nValues);
-        leafRaw.set(raw, leaf * nValues);
-        if (classification) {
-          let norm = pairwiseSum(raw);
-          if (norm === 0.0) norm = 1.0;
-          for (let c = 0; c < nValues; c++) leafValues[leaf * nValues + c] = (raw[c] as number) / norm;
-        } else leafValues.set(raw, leaf * nValues);
-        leaf++;
-      } else {
-        feature[g] = t.feature[i] as number;
-        left[g] = base + (t.childrenLeft[i] as number);
-        right[g] = base + (t.childrenRight[i] as number);
-        threshold[g] = t.threshold[i] as number;
-      }
-    }
-    base += t.nodeCount;
-  });
-  return { roots, feature, left, right, threshold, leafValues, leafRaw };
 }
 
 /** Index of the first maximum (numpy argmax). */
@@ -112,8 +56,7 @@ export function castRow(row: ArrayLike<number>, nFeatures: number, out: Float32A
 export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsemblePredictor {
   const classification = spec.task === 'classification';
   const K = classification ? (spec.classes?.length ?? 0) : 1;
-  const P = pack(spec.trees, K, classification);
-  const { roots, feature, left, right, threshold, leafValues, leafRaw } = P;
+  const { roots, f64, i32, leafValues, leafRaw } = packForest(spec.trees, K, classification);
   const nTrees = roots.length;
   const nFeatures = spec.nFeatures;
   const mean = spec.aggregation === 'mean';
@@ -121,12 +64,12 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
 
   const leafOf = (x: ArrayLike<number>, xo: number, t: number): number => {
     let i = roots[t] as number;
-    let f = feature[i] as number;
+    let f = i32[4 * i + 2] as number;
     while (f >= 0) {
-      i = (x[xo + f] as number) <= (threshold[i] as number) ? (left[i] as number) : (right[i] as number);
-      f = feature[i] as number;
+      i = (x[xo + f] as number) <= (f64[2 * i] as number) ? i + 1 : (i32[4 * i + 3] as number);
+      f = i32[4 * i + 2] as number;
     }
-    return left[i] as number;
+    return i32[4 * i + 3] as number;
   };
 
   /** Accumulates rows [r0, r1) of x32 (already float32 values) into out, tree-major within a block. */

@@ -20,6 +20,45 @@ export interface Criterion {
   proxyImpurityImprovement(): number;
   impurityImprovement(parent: number, left: number, right: number): number;
   nodeValue(dest: Float64Array, offset: number): void;
+  /**
+   * The inner loop of BestSplitter.node_split over one sorted feature (Xf[start:end], after reset):
+   * sets `scanPos`/`scanProxy` to the first position with the highest proxy improvement
+   * (scanPos = -1 when no position is allowed).
+   */
+  scan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void;
+  scanPos: number;
+  scanProxy: number;
+}
+
+const FEATURE_THRESHOLD = Math.fround(1e-7);
+
+/** The scan through the criterion's public methods (used by Entropy and MSE). */
+function genericScan(
+  c: Criterion,
+  Xf: Float32Array,
+  start: number,
+  end: number,
+  minSamplesLeaf: number,
+  minWeightLeaf: number,
+): void {
+  let bestPos = -1;
+  let bestProxy = -Infinity;
+  let p = start;
+  while (p < end) {
+    while (p + 1 < end && (Xf[p + 1] as number) <= Math.fround((Xf[p] as number) + FEATURE_THRESHOLD)) p += 1;
+    p += 1;
+    if (p >= end) continue;
+    if (p - start < minSamplesLeaf || end - p < minSamplesLeaf) continue;
+    c.update(p);
+    if (c.wL < minWeightLeaf || c.wR < minWeightLeaf) continue;
+    const proxy = c.proxyImpurityImprovement();
+    if (proxy > bestProxy) {
+      bestProxy = proxy;
+      bestPos = p;
+    }
+  }
+  c.scanPos = bestPos;
+  c.scanProxy = bestProxy;
 }
 
 /** `Criterion.impurity_improvement`, shared by all criteria. */
@@ -43,6 +82,9 @@ export class ClassificationCriterion implements Criterion {
   private pos = 0;
   private readonly impurityOf: (sums: Float64Array, w: number) => number;
   private readonly tmp = new Float64Array(2);
+  private readonly isGini: boolean;
+  scanPos = -1;
+  scanProxy = -Infinity;
 
   constructor(
     kind: 'gini' | 'entropy',
@@ -56,6 +98,145 @@ export class ClassificationCriterion implements Criterion {
     this.sumLeft = new Float64Array(nClasses);
     this.sumRight = new Float64Array(nClasses);
     this.impurityOf = kind === 'gini' ? gini : (s, w) => entropy(s, w, log);
+    this.isGini = kind === 'gini';
+  }
+
+  scan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
+    if (this.isGini && this.nValues === 2) this.giniScan2(Xf, minSamplesLeaf, minWeightLeaf);
+    else if (this.isGini) this.giniScan(Xf, minSamplesLeaf, minWeightLeaf);
+    else genericScan(this, Xf, this.start, this.end, minSamplesLeaf, minWeightLeaf);
+  }
+
+  /** giniScan for two classes, with the class sums in locals (same operations, same order). */
+  private giniScan2(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
+    const { samples, weight, y, sumTotal, start, end, wN } = this;
+    const t0 = sumTotal[0] as number;
+    const t1 = sumTotal[1] as number;
+    let l0 = 0.0;
+    let l1 = 0.0;
+    let pos = start;
+    let wL = 0.0;
+    let bestPos = -1;
+    let bestProxy = -Infinity;
+    let p = start;
+    while (p < end) {
+      let x = Xf[p] as number;
+      while (p + 1 < end) {
+        const nx = Xf[p + 1] as number;
+        if (nx > Math.fround(x + FEATURE_THRESHOLD)) break;
+        p += 1;
+        x = nx;
+      }
+      p += 1;
+      if (p >= end) continue;
+      if (p - start < minSamplesLeaf || end - p < minSamplesLeaf) continue;
+      if (p - pos <= end - p) {
+        for (let q = pos; q < p; q++) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          if (y[i] === 0) l0 += w;
+          else l1 += w;
+          wL += w;
+        }
+      } else {
+        l0 = t0;
+        l1 = t1;
+        wL = wN;
+        for (let q = end - 1; q >= p; q--) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          if (y[i] === 0) l0 -= w;
+          else l1 -= w;
+          wL -= w;
+        }
+      }
+      pos = p;
+      const wR = wN - wL;
+      if (wL < minWeightLeaf || wR < minWeightLeaf) continue;
+      const r0 = t0 - l0;
+      const r1 = t1 - l1;
+      const giniL = 0.0 + (1.0 - (l0 * l0 + l1 * l1) / (wL * wL));
+      const giniR = 0.0 + (1.0 - (r0 * r0 + r1 * r1) / (wR * wR));
+      const proxy = -wR * giniR - wL * giniL;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestPos = p;
+      }
+    }
+    this.sumLeft[0] = l0;
+    this.sumLeft[1] = l1;
+    this.sumRight[0] = t0 - l0;
+    this.sumRight[1] = t1 - l1;
+    this.pos = pos;
+    this.wL = wL;
+    this.wR = wN - wL;
+    this.scanPos = bestPos;
+    this.scanProxy = bestProxy;
+  }
+
+  /**
+   * genericScan specialised for Gini with everything in locals: the same updates (forward, or
+   * reverse from the end when that is shorter) and the same operations, in the same order.
+   */
+  private giniScan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
+    const { samples, weight, y, sumLeft, sumTotal, start, end, wN } = this;
+    const K = this.nValues;
+    let pos = start;
+    let wL = 0.0;
+    sumLeft.fill(0);
+    let bestPos = -1;
+    let bestProxy = -Infinity;
+    let p = start;
+    while (p < end) {
+      while (p + 1 < end && (Xf[p + 1] as number) <= Math.fround((Xf[p] as number) + FEATURE_THRESHOLD))
+        p += 1;
+      p += 1;
+      if (p >= end) continue;
+      if (p - start < minSamplesLeaf || end - p < minSamplesLeaf) continue;
+      if (p - pos <= end - p) {
+        for (let q = pos; q < p; q++) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          const c = y[i] as number;
+          sumLeft[c] = (sumLeft[c] as number) + w;
+          wL += w;
+        }
+      } else {
+        sumLeft.set(sumTotal);
+        wL = wN;
+        for (let q = end - 1; q >= p; q--) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          const c = y[i] as number;
+          sumLeft[c] = (sumLeft[c] as number) - w;
+          wL -= w;
+        }
+      }
+      pos = p;
+      const wR = wN - wL;
+      if (wL < minWeightLeaf || wR < minWeightLeaf) continue;
+      let sqL = 0.0;
+      let sqR = 0.0;
+      for (let c = 0; c < K; c++) {
+        const l = sumLeft[c] as number;
+        const r = (sumTotal[c] as number) - l;
+        sqL += l * l;
+        sqR += r * r;
+      }
+      const giniL = 0.0 + (1.0 - sqL / (wL * wL));
+      const giniR = 0.0 + (1.0 - sqR / (wR * wR));
+      const proxy = -wR * giniR - wL * giniL;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestPos = p;
+      }
+    }
+    this.pos = pos;
+    this.wL = wL;
+    this.wR = wN - wL;
+    for (let c = 0; c < K; c++) this.sumRight[c] = (sumTotal[c] as number) - (sumLeft[c] as number);
+    this.scanPos = bestPos;
+    this.scanProxy = bestProxy;
   }
 
   init(samples: Int32Array, start: number, end: number): void {
@@ -174,6 +355,8 @@ export class MSECriterion implements Criterion {
   wR = 0;
   weightedNSamples = 0;
   readonly nValues = 1;
+  scanPos = -1;
+  scanProxy = -Infinity;
   private sumTotal = 0;
   private sqSumTotal = 0;
   private sumLeft = 0;
@@ -281,5 +464,9 @@ export class MSECriterion implements Criterion {
 
   nodeValue(dest: Float64Array, offset: number): void {
     dest[offset] = this.sumTotal / this.wN;
+  }
+
+  scan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
+    genericScan(this, Xf, this.start, this.end, minSamplesLeaf, minWeightLeaf);
   }
 }

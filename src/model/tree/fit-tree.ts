@@ -3,7 +3,7 @@ import { RandomState } from '../random-state.js';
 import type { FlatTree } from '../types.js';
 import { type BuilderParams, buildTree } from './builder.js';
 import { ClassificationCriterion, type Criterion, MSECriterion } from './criterion.js';
-import { BestSplitter } from './splitter.js';
+import { BestSplitter, type Presorted, type SplitterWorkspace } from './splitter.js';
 
 /** Training data in the layout the splitter reads. */
 export interface PreparedData {
@@ -25,12 +25,24 @@ export interface TreeParams extends BuilderParams {
 
 const RAND_R_MAX = 0x7fffffff;
 
+/** True when every weight is a whole number and their total is exact in float64. */
+function integerWeights(weight: Float64Array): boolean {
+  let total = 0;
+  for (let i = 0; i < weight.length; i++) {
+    const w = weight[i] as number;
+    if (!Number.isInteger(w) || w < 0) return false;
+    total += w;
+  }
+  return total < 2 ** 53;
+}
+
 export function fitTree(
   data: PreparedData,
   weight: Float64Array,
   params: TreeParams,
   seed: number,
   log: (x: number) => number,
+  shared: { presorted?: Presorted | null; workspace?: SplitterWorkspace } = {},
 ): FlatTree {
   let criterion: Criterion;
   if (params.criterion === 'squared_error') {
@@ -52,6 +64,8 @@ export function fitTree(
       maxFeatures: params.maxFeatures,
       minSamplesLeaf: params.minSamplesLeaf,
       minWeightLeaf: params.minWeightLeaf,
+      exactTieOrder: params.criterion === 'squared_error' || !integerWeights(weight),
+      ...shared,
     },
     splitterSeed,
   );

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Timing baseline for bench/model-*.ts: scikit-learn (Debian's 1.2.1, n_jobs=1) on the same task.
+
+Reads one JSON object from stdin:
+  {"dataset": {...make_classification params...}, "model": {"RandomForestClassifier": {...}},
+   "fitRepeats": int, "predictTile": int (rows = X tiled this many times, 0 = skip),
+   "oneRowCalls": int (0 = skip), "joblibPath": str or null}
+and prints JSON with wall-clock seconds: fit (best of fitRepeats), predictProba, oneRow (per call),
+joblibBytes, joblibLoad, plus proba checksums so the caller can check both sides computed the same.
+"""
+import json
+import sys
+import time
+
+import joblib
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
+
+
+def main():
+    task = json.load(sys.stdin)
+    X, y = make_classification(**task["dataset"])
+    (name, params), = task["model"].items()
+    assert name == "RandomForestClassifier"
+    params = dict(params, n_jobs=1)
+    out = {}
+    fits = []
+    for _ in range(max(1, task.get("fitRepeats", 1))):
+        t = time.perf_counter()
+        model = RandomForestClassifier(**params).fit(X, y)
+        fits.append(time.perf_counter() - t)
+    out["fit"] = min(fits)
+    out["nodes"] = int(sum(e.tree_.node_count for e in model.estimators_))
+    tile = task.get("predictTile", 0)
+    if tile:
+        rows = np.tile(X, (tile, 1))
+        t = time.perf_counter()
+        proba = model.predict_proba(rows)
+        out["predictProba"] = time.perf_counter() - t
+        out["rows"] = int(rows.shape[0])
+        out["probaSum"] = float(proba[:, -1].sum())
+    calls = task.get("oneRowCalls", 0)
+    if calls:
+        row = X[:1]
+        model.predict_proba(row)
+        t = time.perf_counter()
+        for _ in range(calls):
+            model.predict_proba(row)
+        out["oneRow"] = (time.perf_counter() - t) / calls
+    path = task.get("joblibPath")
+    if path:
+        joblib.dump(model, path)
+        with open(path, "rb") as f:
+            out["joblibBytes"] = len(f.read())
+        loads = []
+        for _ in range(5):
+            t = time.perf_counter()
+            joblib.load(path)
+            loads.append(time.perf_counter() - t)
+        out["joblibLoad"] = min(loads)
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
