@@ -7,9 +7,14 @@ export class ByteReader {
   /** A Buffer view (no copy) of the same bytes, for decoding strings in place. */
   private readonly buf: Buffer;
 
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  readonly bytes: Uint8Array;
+
+  constructor(input: Uint8Array) {
+    // A plain Uint8Array view even when given a Buffer: Buffer#subarray builds a Buffer object on a
+    // slow path, and the reader takes a subarray for every array and bytes value it meets.
+    this.bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    this.buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   }
 
   get remaining(): number {

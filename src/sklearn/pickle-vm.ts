@@ -34,6 +34,51 @@ const WRAPPER = 'joblib.numpy_pickle.NumpyArrayWrapper';
 /** Memo indices below this live in an array; a pickle writing index 4e9 gets a map entry, not a 4e9 array. */
 const DENSE_MEMO = 1 << 20;
 
+/** Which handler group an opcode belongs to: 1 literal, 2 stack/container, 3 memo, 4 globals/objects. */
+const GROUP = new Uint8Array(256);
+for (const op of [OP.PROTO, OP.FRAME, OP.NONE, OP.NEWTRUE, OP.NEWFALSE, OP.BININT, OP.BININT1, OP.BININT2])
+  GROUP[op] = 1;
+for (const op of [OP.LONG1, OP.LONG4, OP.BINFLOAT, OP.SHORT_BINUNICODE, OP.BINUNICODE, OP.BINUNICODE8])
+  GROUP[op] = 1;
+for (const op of [
+  OP.SHORT_BINBYTES,
+  OP.BINBYTES,
+  OP.BINBYTES8,
+  OP.BYTEARRAY8,
+  OP.SHORT_BINSTRING,
+  OP.BINSTRING,
+]) {
+  GROUP[op] = 1;
+}
+for (const op of [
+  OP.MARK,
+  OP.POP,
+  OP.POP_MARK,
+  OP.DUP,
+  OP.EMPTY_TUPLE,
+  OP.TUPLE,
+  OP.TUPLE1,
+  OP.TUPLE2,
+  OP.TUPLE3,
+]) {
+  GROUP[op] = 2;
+}
+for (const op of [
+  OP.EMPTY_LIST,
+  OP.LIST,
+  OP.APPEND,
+  OP.APPENDS,
+  OP.EMPTY_DICT,
+  OP.DICT,
+  OP.SETITEM,
+  OP.SETITEMS,
+]) {
+  GROUP[op] = 2;
+}
+for (const op of [OP.EMPTY_SET, OP.ADDITEMS, OP.FROZENSET]) GROUP[op] = 2;
+for (const op of [OP.BINGET, OP.LONG_BINGET, OP.BINPUT, OP.LONG_BINPUT, OP.MEMOIZE]) GROUP[op] = 3;
+for (const op of [OP.GLOBAL, OP.STACK_GLOBAL, OP.NEWOBJ, OP.NEWOBJ_EX, OP.REDUCE, OP.BUILD]) GROUP[op] = 4;
+
 /** Runs one pickle from the reader's position to its STOP and returns the value. */
 export class PickleVm {
   private readonly st: VmStack;
@@ -110,8 +155,17 @@ export class PickleVm {
       }
       r.u8('an opcode');
       if (op === OP.STOP) return this.st.pop('STOP');
-      if (!(this.literal(op) || this.st.containerOp(op) || this.memoOp(op) || this.object(op)))
-        this.unknown(op, at);
+      // One table lookup picks the handler group, instead of asking each group in turn.
+      const group = GROUP[op] ?? 0;
+      const handled =
+        group === 1
+          ? this.literal(op)
+          : group === 2
+            ? this.st.containerOp(op)
+            : group === 3
+              ? this.memoOp(op)
+              : group === 4 && this.object(op);
+      if (!handled) this.unknown(op, at);
     }
   }
 
