@@ -28,7 +28,10 @@ async function launchToFirstAnswer(argv: string[]): Promise<number> {
         }
       });
     });
-    const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, { method: 'POST', body: BODY });
+    const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, {
+      method: 'POST',
+      body: BODY,
+    });
     const text = await res.text();
     if (text !== EXPECTED) throw new Error(`unexpected answer ${text}`);
     return performance.now() - started;
@@ -41,7 +44,9 @@ async function launchToFirstAnswer(argv: string[]): Promise<number> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-start-'));
