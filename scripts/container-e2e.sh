@@ -57,7 +57,7 @@ log "local training run: model sha256 $local_sha"
 
 
 started=$(date +%s%N)
-docker build --network=host -f container/Dockerfile --build-arg BASE_IMAGE="$base" \
+docker build --force-rm --network=host -f container/Dockerfile --build-arg BASE_IMAGE="$base" \
   --build-arg MODEL_SHA256="$local_sha" -t "$image" . >"$work/build.log" 2>&1 ||
   { tail -n 40 "$work/build.log" >&2; die "docker build failed"; }
 build_ms=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -68,7 +68,7 @@ log "built $image in ${build_ms} ms, ${size_bytes} bytes (base ${base_size_bytes
 [ "$label_sha" = "$local_sha" ] || die "image label sha256 '$label_sha' != local training run '$local_sha'"
 
 # Bad input (cheap now that the dependency layer is cached): a missing training config must name the file.
-if docker build --network=host -f container/Dockerfile --build-arg BASE_IMAGE="$base" \
+if docker build --force-rm --network=host -f container/Dockerfile --build-arg BASE_IMAGE="$base" \
   --build-arg TRAINING_CONFIG=config/no-such-training.json -t lambda-ml:e2e-missing-config . \
   >"$work/missing.log" 2>&1; then
   die "the build succeeded without its training config"
