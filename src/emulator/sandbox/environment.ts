@@ -111,10 +111,15 @@ export class ExecutionEnvironment {
   /** Runs one invocation on this environment (the pool only calls it when `state.available`). */
   run(invocation: Invocation): Promise<RunResult> {
     return new Promise((resolve) => {
-      this.job = { invocation, log: new InvocationLog(), resolve, cold: false, startedAt: 0, started: false };
+      // startedAt is the assignment time until the runtime takes the call (then the delivery time).
+      const startedAt = this.deps.clock.now();
+      this.job = { invocation, log: new InvocationLog(), resolve, cold: false, startedAt, started: false };
       this.job.cold = this.state.phase === 'init';
       const effect = this.state.assign(invocation);
       if (effect.deliver) this.deliver(effect.deliver);
+      // A warm runtime that never asks for work again must not hold the call forever (init has its own timer).
+      else if (this.state.phase === 'ready')
+        this.timer = setTimeout(() => this.timedOut(), this.deps.config.timeoutMs);
     });
   }
 
@@ -192,16 +197,18 @@ export class ExecutionEnvironment {
     if (job === null || waiter === null) return;
     this.waiter = null;
     this.waiterReject = null;
-    this.begin(job);
+    this.begin(job, true);
     invocation.deadlineMs = Date.now() + this.deps.config.timeoutMs;
+    this.clearTimer();
     this.timer = setTimeout(() => this.timedOut(), this.deps.config.timeoutMs);
     waiter(invocation);
   }
 
-  private begin(job: Job): void {
+  /** Writes START once; `delivered` restarts the duration clock when the runtime takes the call. */
+  private begin(job: Job, delivered = false): void {
     if (job.started) return;
     job.started = true;
-    job.startedAt = this.deps.clock.now();
+    if (delivered) job.startedAt = this.deps.clock.now();
     this.write(startLine(job.invocation.requestId));
   }
 
@@ -246,6 +253,7 @@ export class ExecutionEnvironment {
     if (job === null) return;
     const seconds = (this.deps.config.timeoutMs / 1000).toFixed(2);
     const id = job.invocation.requestId;
+    this.begin(job);
     this.write(`${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`);
     this.complete(
       platformError('Sandbox.Timedout', `RequestId: ${id} Error: Task timed out after ${seconds} seconds`),

@@ -116,6 +116,20 @@ describe('Pool with injected spawn, endpoint and clock', () => {
     await h.pool.close(0);
   });
 
+  it('times out a call waiting on a warm runtime that never asks for work again', async () => {
+    const h = harness({ timeoutMs: 20 });
+    const first = h.pool.invoke(request({}), 'one');
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    handler.respond('one', Buffer.from('1'));
+    await first;
+    const stuck = await h.pool.invoke(request({}), 'two');
+    assert.equal(stuck.outcome.kind === 'error' && stuck.outcome.errorType, 'Sandbox.Timedout');
+    assert.match(stuck.log, /^START RequestId: two /);
+    await h.pool.close(0);
+  });
+
   it('answers Runtime.OutOfMemory when the polled RSS exceeds the limit', async () => {
     let rss = 50 * 2 ** 20;
     const h = harness({ rss: () => rss });
