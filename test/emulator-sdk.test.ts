@@ -96,6 +96,22 @@ describe('emulator with the AWS SDK v3 LambdaClient', () => {
     assert.deepEqual(decode((await busy).Payload), { slept: 400 });
   });
 
+  it('answers Event with 202 and DryRun with 204', async () => {
+    const event = await client.send(
+      new InvokeCommand({
+        FunctionName: 'sdk-fn',
+        InvocationType: 'Event',
+        Payload: encode({ action: 'log', lines: ['queued'] }),
+      }),
+    );
+    assert.equal(event.StatusCode, 202);
+    assert.ok(await waitFor(() => emu.logs.join('').includes('\nqueued\n')));
+    const dry = await client.send(
+      new InvokeCommand({ FunctionName: 'sdk-fn', InvocationType: 'DryRun', Payload: encode({}) }),
+    );
+    assert.equal(dry.StatusCode, 204);
+  });
+
   it('raises ResourceNotFoundException for another function name', async () => {
     await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'missing', Payload: encode({}) })), {
       name: 'ResourceNotFoundException',
