@@ -1,0 +1,102 @@
+// Runtime process start: spawn → first GET /next at a local fake Runtime API, with the tutorial's model loaded.
+// Same-run baselines: a bare `node -e ''` (spawn → exit) and a bare node doing one http.get (spawn → GET received).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import {
+  DIST,
+  lambdaEnv,
+  makeWorkdir,
+  printTable,
+  quantile,
+  RUNTIME_MAIN,
+  readRss,
+  startFakeApi,
+} from './runtime-common.js';
+
+const RUNS = Number(process.env.RUNS ?? 20);
+const work = makeWorkdir();
+const api = await startFakeApi();
+
+interface Variant {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly env: Record<string, string>;
+  /** 'exit' for the bare baseline, 'next' when the first GET /next ends the clock. */
+  readonly until: 'exit' | 'next';
+}
+
+const bareGet = `require('http').get('http://${api.address}/2018-06-01/runtime/invocation/next')`;
+const variants: Variant[] = [
+  { name: "node -e ''  (spawn → exit)", argv: ['-e', ''], env: lambdaEnv(api.address, {}), until: 'exit' },
+  {
+    name: 'node -e http.get  (spawn → GET)',
+    argv: ['-e', bareGet],
+    env: lambdaEnv(api.address, {}),
+    until: 'next',
+  },
+  {
+    name: 'runtime, no-op handler',
+    argv: [RUNTIME_MAIN, 'noop.handler'],
+    env: lambdaEnv(api.address, { LAMBDA_TASK_ROOT: work.noopRoot }),
+    until: 'next',
+  },
+  {
+    name: 'runtime + prediction fn + model',
+    argv: [RUNTIME_MAIN, 'function/handler.handler'],
+    env: lambdaEnv(api.address, { LAMBDA_TASK_ROOT: DIST, MODEL_PATH: work.modelPath }),
+    until: 'next',
+  },
+];
+
+async function measure(variant: Variant): Promise<{ ms: number; rssMb?: number }> {
+  const reached = new Promise<number>((resolve) => {
+    api.onNext = () => resolve(performance.now());
+  });
+  const started = performance.now();
+  const child = spawn(process.execPath, variant.argv, {
+    env: variant.env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  if (variant.until === 'exit') {
+    await exited;
+    return { ms: performance.now() - started };
+  }
+  const at = await reached;
+  const rss = child.pid === undefined ? undefined : readRss(child.pid).rssMb;
+  if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  await exited;
+  return { ms: at - started, ...(rss === undefined ? {} : { rssMb: rss }) };
+}
+
+const times = variants.map(() => [] as number[]);
+const rss = variants.map(() => [] as number[]);
+// Interleaved, so drift in machine load hits every variant alike; one warm-up round first.
+for (let run = -1; run < RUNS; run++) {
+  for (const [i, variant] of variants.entries()) {
+    const result = await measure(variant);
+    if (run < 0) continue;
+    times[i]?.push(result.ms);
+    if (result.rssMb !== undefined) rss[i]?.push(result.rssMb);
+  }
+}
+await api.close();
+work.remove();
+
+printTable(
+  `runtime start, ${RUNS} runs each (node ${process.version}); target: runtime + model median <= 60 ms`,
+  ['variant', 'median ms', 'p10 ms', 'p90 ms', 'RSS at first /next MB'],
+  variants.map((v, i) => [
+    v.name,
+    quantile(times[i] ?? [], 0.5).toFixed(1),
+    quantile(times[i] ?? [], 0.1).toFixed(1),
+    quantile(times[i] ?? [], 0.9).toFixed(1),
+    (rss[i]?.length ?? 0) > 0 ? quantile(rss[i] ?? [], 0.5).toFixed(1) : '-',
+  ]),
+);
+const model = quantile(times[3] ?? [], 0.5);
+const floor = quantile(times[1] ?? [], 0.5);
+console.log(
+  `\nruntime + model over the bare http.get floor: ${(model - floor).toFixed(1)} ms (median difference)`,
+);
