@@ -1,9 +1,26 @@
 // The prediction handler over any Predictor: direct invocations and HTTP events, bad input answered with 400.
-import type { Predictor } from '../model/types.js';
+import type { ClassLabel, Predictor } from '../model/types.js';
 import { BadRequestError } from './errors.js';
 import { type HttpResponse, httpResponse, isHttpEvent, readHttpPayload } from './http-event.js';
-import { parseRequest } from './request.js';
-import { type Prediction, predictBody } from './respond.js';
+import { type PredictionRequest, parseRequest } from './request.js';
+
+export interface WithProbabilities {
+  readonly prediction: ClassLabel;
+  readonly probabilities: number[];
+}
+
+export type Prediction = ClassLabel | WithProbabilities;
+
+function predictRow(predictor: Predictor, row: readonly number[], probabilities: boolean): Prediction {
+  const prediction = predictor.predict(row);
+  if (!probabilities) return prediction;
+  return { prediction, probabilities: Array.from(predictor.predictProba(row)) };
+}
+
+export function predictBody(predictor: Predictor, request: PredictionRequest): Prediction | Prediction[] {
+  const answers = request.rows.map((row) => predictRow(predictor, row, request.probabilities));
+  return request.batch ? answers : (answers[0] as Prediction);
+}
 
 /** The tutorial's direct-invocation answer shape. */
 export interface DirectResponse {

@@ -1,8 +1,7 @@
 // HTTP client for the Lambda Runtime API (next / response / error / init error) on one keep-alive socket.
 import http from 'node:http';
 import { VERSION } from '../core/version.js';
-import { type ErrorBody, errorTypeHeader } from './error-body.js';
-import { RuntimeApiError } from './errors.js';
+import { type ErrorBody, errorTypeHeader, RuntimeApiError } from './errors.js';
 
 /** One event handed out by `GET /runtime/invocation/next`. */
 export interface Invocation {

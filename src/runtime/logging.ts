@@ -1,7 +1,7 @@
 // console.* as AWS's Node runtime writes it: timestamp, request id and level per line, or one JSON object per line.
 import { format } from 'node:util';
-import type { Clock, Env } from './context.js';
-import { toErrorBody } from './error-body.js';
+import { toErrorBody } from './errors.js';
+import type { Clock, Env } from './invoke.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 

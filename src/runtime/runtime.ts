@@ -1,9 +1,14 @@
 // The runtime loop: init the handler, then next → invoke → respond, with fatal errors and SIGTERM handled.
 import type { Invocation, RuntimeApi } from './api-client.js';
-import type { Clock } from './context.js';
-import { type ErrorBody, toErrorBody } from './error-body.js';
-import { MarshalError, UnhandledPromiseRejectionError, UnmarshalError } from './errors.js';
+import {
+  type ErrorBody,
+  MarshalError,
+  toErrorBody,
+  UnhandledPromiseRejectionError,
+  UnmarshalError,
+} from './errors.js';
 import { type Handler, loadHandler } from './handler-loader.js';
+import type { Clock } from './invoke.js';
 import { type EventLoop, invokeHandler, type Outcome } from './invoke.js';
 
 /** Exit status after a fatal user error (init failure, uncaught exception), as AWS's Node runtime uses. */

@@ -1,6 +1,6 @@
 // Starts the runtime client in this process: wires process I/O (env, HTTP, signals, console) into the loop.
 import { createHttpRuntimeApi } from './api-client.js';
-import type { ErrorBody } from './error-body.js';
+import type { ErrorBody } from './errors.js';
 import { RuntimeConfigError, UnhandledPromiseRejectionError } from './errors.js';
 import { processEventLoop } from './invoke.js';
 import { logOptionsFromEnv, patchConsole } from './logging.js';
