@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 export interface SklearnTimes {
   fit: number;
+  fitCpu: number;
   nodes: number;
   predictProba?: number;
+  predictProbaCpu?: number;
   rows?: number;
-  probaSum?: number;
+  probaSha256?: string;
   oneRow?: number;
+  oneRowTreesOnly?: number;
   joblibBytes?: number;
   joblibLoad?: number;
 }
@@ -35,6 +38,16 @@ export function printTable(rows: [string, string, string, string][]): void {
   ];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...all.map((r) => r[c]?.length ?? 0)));
   for (const r of all) console.log(r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  '));
+}
+
+/** Wall and CPU seconds of a synchronous function (CPU time suffers less from a busy machine). */
+export function timed<T>(f: () => T): { value: T; wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { value, wall, cpu: (c.user + c.system) / 1e6 };
 }
 
 export const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;

@@ -17,6 +17,7 @@ import {
 } from '../src/model/make-classification.js';
 import { RandomState } from '../src/model/random-state.js';
 import { trainFromConfig } from '../src/model/train.js';
+import type { TreeEnsemblePredictor } from '../src/model/tree-ensemble.js';
 import type { ClassLabel, FlatTree } from '../src/model/types.js';
 import { type OracleResult, oracleUsesReferenceBlas, runOracle } from './model-oracle.js';
 
@@ -248,6 +249,24 @@ before(() => {
     const predictor = createPredictor(parseArtifact(serializeArtifact(artifact)));
     const proba =
       predictor.task === 'classification' ? rows.map((r) => Array.from(predictor.predictProba(r))) : null;
+    // The batch path (four rows in lockstep) must give the same numbers as the one-row path.
+    const flat = rows.flat();
+    const batch = predictor as TreeEnsemblePredictor;
+    if (proba) {
+      const b = batch.predictProbaBatch(flat, rows.length);
+      const K = (artifact.classes as ClassLabel[]).length;
+      const batched = Array.from({ length: rows.length }, (_, r) =>
+        Array.from(b.subarray(r * K, (r + 1) * K)),
+      );
+      assert.deepEqual(batched, proba, `${name}: predictProbaBatch`);
+    } else {
+      const values = Array.from(batch.predictValueBatch(flat, rows.length));
+      assert.deepEqual(
+        values,
+        rows.map((r) => predictor.predict(r)),
+        `${name}: predictValueBatch`,
+      );
+    }
     ours.set(name, {
       trees,
       classes: artifact.classes,

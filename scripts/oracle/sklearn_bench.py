@@ -5,9 +5,12 @@ Reads one JSON object from stdin:
   {"dataset": {...make_classification params...}, "model": {"RandomForestClassifier": {...}},
    "fitRepeats": int, "predictTile": int (rows = X tiled this many times, 0 = skip),
    "oneRowCalls": int (0 = skip), "joblibPath": str or null}
-and prints JSON with wall-clock seconds: fit (best of fitRepeats), predictProba, oneRow (per call),
-joblibBytes, joblibLoad, plus proba checksums so the caller can check both sides computed the same.
+and prints JSON with wall-clock seconds: fit (best of fitRepeats), predictProba, oneRow (per call; oneRowTreesOnly is
+the bare Cython tree walks for that row, without predict_proba's Python overhead), joblibBytes,
+joblibLoad, the CPU seconds fitCpu / predictProbaCpu, and the sha256 of predict_proba's float64
+bytes so the caller can check both sides computed the same numbers.
 """
+import hashlib
 import json
 import sys
 import time
@@ -26,20 +29,26 @@ def main():
     params = dict(params, n_jobs=1)
     out = {}
     fits = []
+    cpus = []
     for _ in range(max(1, task.get("fitRepeats", 1))):
         t = time.perf_counter()
+        c = time.process_time()
         model = RandomForestClassifier(**params).fit(X, y)
+        cpus.append(time.process_time() - c)
         fits.append(time.perf_counter() - t)
     out["fit"] = min(fits)
+    out["fitCpu"] = min(cpus)
     out["nodes"] = int(sum(e.tree_.node_count for e in model.estimators_))
     tile = task.get("predictTile", 0)
     if tile:
         rows = np.tile(X, (tile, 1))
         t = time.perf_counter()
+        c = time.process_time()
         proba = model.predict_proba(rows)
+        out["predictProbaCpu"] = time.process_time() - c
         out["predictProba"] = time.perf_counter() - t
         out["rows"] = int(rows.shape[0])
-        out["probaSum"] = float(proba[:, -1].sum())
+        out["probaSha256"] = hashlib.sha256(np.ascontiguousarray(proba, dtype="<f8").tobytes()).hexdigest()
     calls = task.get("oneRowCalls", 0)
     if calls:
         row = X[:1]
@@ -48,6 +57,13 @@ def main():
         for _ in range(calls):
             model.predict_proba(row)
         out["oneRow"] = (time.perf_counter() - t) / calls
+        one_row_times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            for e in model.estimators_:
+                e.tree_.predict(row.astype(np.float32))
+            one_row_times.append(time.perf_counter() - t)
+        out["oneRowTreesOnly"] = min(one_row_times)
     path = task.get("joblibPath")
     if path:
         joblib.dump(model, path)

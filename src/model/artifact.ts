@@ -7,6 +7,9 @@ import { ARTIFACT_FORMAT, type ModelArtifact, type Predictor } from './types.js'
 
 export const FORMAT_VERSION = 1;
 
+/** How serializeArtifact ends a file: the sha256 of everything before it, then `}` and a newline. */
+const SHA_SUFFIX = /,"sha256":"([0-9a-f]{64})"\}\n?$/;
+
 /** The artifact fields in file order; `sha256` (of the file without it) is appended last. */
 function canonicalBody(a: ModelArtifact): string {
   const ordered = {
@@ -87,13 +90,21 @@ export function parseArtifact(text: string): ModelArtifact {
     (v) => v === null || (Array.isArray(v) && v.every((c) => typeof c === 'number' || typeof c === 'string')),
     'null or an array of numbers/strings',
   );
-  const stored = field<string>(o, 'sha256', (v) => typeof v === 'string', 'the sha256 of the file body');
-  const artifact = o as unknown as ModelArtifact;
-  if (sha256(canonicalBody(artifact)) !== stored) {
+  field<string>(
+    o,
+    'sha256',
+    (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
+    'the sha256 of the file body',
+  );
+  // The hash covers the exact bytes before it, so any edit (even whitespace) is detected.
+  const tail = SHA_SUFFIX.exec(text.slice(-90));
+  const body = tail ? `${text.slice(0, text.length - (tail[0] as string).length)}}` : null;
+  if (body === null || sha256(body) !== tail?.[1]) {
     throw new ArtifactError(
       'model artifact was modified after it was written (its sha256 does not match its content)',
     );
   }
+  const artifact = o as unknown as ModelArtifact;
   handler.validate(artifact);
   return artifact;
 }

@@ -3,8 +3,8 @@ import { GENERATED_BY } from '../core/version.js';
 import { FORMAT_VERSION } from './artifact.js';
 import { fingerprint, loadDataset } from './dataset.js';
 import { ModelConfigError } from './errors.js';
-import { fitEstimator } from './estimator.js';
-import { parseModelSection } from './params.js';
+import { type Dataset, type FittedModel, fitEstimator } from './estimator.js';
+import { parseModelSection, type TrainableKind } from './params.js';
 import { ARTIFACT_FORMAT, type ModelArtifact } from './types.js';
 
 export interface TrainOptions {
@@ -34,10 +34,20 @@ export function trainFromConfig(config: unknown, options: TrainOptions = {}): Mo
   const params = parseModelSection(model);
   const data = loadDataset(dataset, options.baseDir ?? process.cwd());
   const fitted = fitEstimator(params, data, options.onTree ? { onTree: options.onTree } : {});
+  return artifactOf(config, params.kind, data, fitted);
+}
+
+/** The artifact of a model fitted from `config` on `data`. */
+export function artifactOf(
+  config: unknown,
+  kind: TrainableKind,
+  data: Dataset,
+  fitted: FittedModel,
+): ModelArtifact {
   return {
     format: ARTIFACT_FORMAT,
     formatVersion: FORMAT_VERSION,
-    kind: params.kind,
+    kind,
     generatedBy: GENERATED_BY,
     provenance: { source: 'train', config },
     dataSha256: fingerprint(data),

@@ -108,13 +108,54 @@ function packedSort(
   const end = start + n;
   for (let p = start; p < end; p++)
     scratch[p - start] = orderKey(Xbits[p] as number) * ID_BITS + (S[p] as number);
-  const keys = scratch.subarray(0, n);
-  keys.sort();
+  quicksort(scratch, 0, n);
   for (let p = start; p < end; p++) {
-    const v = keys[p - start] as number;
+    const v = scratch[p - start] as number;
     const key = Math.floor(v / ID_BITS);
     S[p] = v - key * ID_BITS;
     Xbits[p] = fromOrderKey(key);
+  }
+}
+
+/** Sorts a[lo, hi) ascending: median-of-3 quicksort, insertion sort for short runs. */
+function quicksort(a: Float64Array, lo0: number, hi0: number): void {
+  let lo = lo0;
+  let hi = hi0;
+  while (hi - lo > 16) {
+    let x = a[lo] as number;
+    let y = a[(lo + hi) >>> 1] as number;
+    const z = a[hi - 1] as number;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) y = Math.max(z, x);
+    const pivot = y;
+    let i = lo;
+    let j = hi - 1;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    // Recurse into the smaller part, loop on the larger one.
+    if (j - lo < hi - i) {
+      quicksort(a, lo, j + 1);
+      lo = i;
+    } else {
+      quicksort(a, i, hi);
+      hi = j + 1;
+    }
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= lo && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = v;
   }
 }
 
