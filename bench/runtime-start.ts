@@ -2,6 +2,7 @@
 // Same-run baselines: a bare `node -e ''` (spawn → exit) and a bare node doing one http.get (spawn → GET received).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   DIST,
@@ -32,6 +33,16 @@ const variants: Variant[] = [
   {
     name: 'node -e http.get  (spawn → GET)',
     argv: ['-e', bareGet],
+    env: lambdaEnv(api.address, {}),
+    until: 'next',
+  },
+  {
+    name: 'node ESM import http + get  (spawn → GET)',
+    argv: [
+      '--input-type=module',
+      '-e',
+      `import http from 'node:http'; http.get('http://${api.address}/2018-06-01/runtime/invocation/next')`,
+    ],
     env: lambdaEnv(api.address, {}),
     until: 'next',
   },
@@ -85,7 +96,7 @@ await api.close();
 work.remove();
 
 printTable(
-  `runtime start, ${RUNS} runs each (node ${process.version}); target: runtime + model median <= 60 ms`,
+  `runtime start, ${RUNS} runs each (node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} on this machine); target: runtime + model median <= 60 ms`,
   ['variant', 'median ms', 'p10 ms', 'p90 ms', 'RSS at first /next MB'],
   variants.map((v, i) => [
     v.name,
@@ -95,8 +106,8 @@ printTable(
     (rss[i]?.length ?? 0) > 0 ? quantile(rss[i] ?? [], 0.5).toFixed(1) : '-',
   ]),
 );
-const model = quantile(times[3] ?? [], 0.5);
-const floor = quantile(times[1] ?? [], 0.5);
+const model = quantile(times[4] ?? [], 0.5);
+const floor = quantile(times[2] ?? [], 0.5);
 console.log(
   `\nruntime + model over the bare http.get floor: ${(model - floor).toFixed(1)} ms (median difference)`,
 );
