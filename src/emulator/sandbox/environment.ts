@@ -1,15 +1,9 @@
 // One execution environment: a runtime process, its own Runtime API endpoint, its state machine and timers.
 import type { ChildProcess } from 'node:child_process';
-import {
-  type Invocation,
-  type InvocationOutcome,
-  LIMITS,
-  platformError,
-  type RuntimeApiHandler,
-  type RuntimeEndpoint,
-} from '../contract.js';
+import type { Invocation, InvocationOutcome, RuntimeApiHandler, RuntimeEndpoint } from '../contract.js';
 import { StateTransitionError } from '../errors.js';
 import { endLine, InvocationLog, reportLine, startLine } from './logs.js';
+import { outcomes } from './outcomes.js';
 import { SandboxState } from './state.js';
 import type { SandboxDeps } from './types.js';
 
@@ -96,10 +90,7 @@ export class ExecutionEnvironment {
     child.once('error', (error) => {
       // The command could not be started at all: Lambda calls that an invalid entrypoint.
       const id = this.job?.invocation.requestId ?? 'none';
-      this.initOutcome ??= platformError(
-        'Runtime.InvalidEntrypoint',
-        `RequestId: ${id} Error: ${error.message}`,
-      );
+      this.initOutcome ??= outcomes.invalidEntrypoint(id, error.message);
       this.exit(`spawn failed: ${error.message}`);
     });
     child.once('exit', (code, signal) =>
@@ -130,12 +121,7 @@ export class ExecutionEnvironment {
     const rss = this.sample(pid);
     if (rss <= this.deps.config.memoryMb * MIB) return;
     const id = this.job?.invocation.requestId ?? 'none';
-    this.complete(
-      platformError(
-        'Runtime.OutOfMemory',
-        `RequestId: ${id} Error: Runtime exited with error: signal: killed`,
-      ),
-    );
+    this.complete(outcomes.outOfMemory(id));
     this.kill('oom');
   }
 
@@ -158,18 +144,11 @@ export class ExecutionEnvironment {
     return {
       next: () => this.next(),
       respond: (id, body) => this.finish(id, { kind: 'success', body }),
-      fail: (id, body, type) => this.finish(id, { kind: 'error', errorType: errorTypeOf(body, type), body }),
-      responseTooLarge: (id) =>
-        this.finish(
-          id,
-          platformError(
-            'Function.ResponseSizeTooLarge',
-            `Response payload size exceeded maximum allowed payload size (${LIMITS.responseBytes} bytes).`,
-          ),
-        ),
+      fail: (id, body, type) => this.finish(id, outcomes.functionError(body, type)),
+      responseTooLarge: (id) => this.finish(id, outcomes.responseTooLarge()),
       initError: (body, type) => {
         this.state.initError();
-        this.initOutcome = { kind: 'error', errorType: errorTypeOf(body, type), body };
+        this.initOutcome = outcomes.functionError(body, type);
         this.kill('init-error');
       },
     };
@@ -255,19 +234,13 @@ export class ExecutionEnvironment {
     const id = job.invocation.requestId;
     this.begin(job);
     this.write(`${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`);
-    this.complete(
-      platformError('Sandbox.Timedout', `RequestId: ${id} Error: Task timed out after ${seconds} seconds`),
-    );
+    this.complete(outcomes.timedOut(id, this.deps.config.timeoutMs));
     this.kill('timeout');
   }
 
   private initTimedOut(): void {
-    const seconds = (this.deps.config.initTimeoutMs / 1000).toFixed(2);
     const id = this.job?.invocation.requestId ?? 'none';
-    this.initOutcome = platformError(
-      'Sandbox.Timedout',
-      `RequestId: ${id} Error: Init timed out after ${seconds} seconds`,
-    );
+    this.initOutcome = outcomes.initTimedOut(id, this.deps.config.initTimeoutMs);
     this.kill('init-timeout');
   }
 
@@ -280,10 +253,7 @@ export class ExecutionEnvironment {
     // The job, not the state, says what was in flight: a kill already moved the state to dead.
     if (this.job !== null) {
       const id = this.job.invocation.requestId;
-      this.complete(
-        this.initOutcome ??
-          platformError('Runtime.ExitError', `RequestId: ${id} Error: Runtime exited with error: ${how}`),
-      );
+      this.complete(this.initOutcome ?? outcomes.exited(id, how));
     }
     this.waiterReject?.(new StateTransitionError('ContainerError', 'container error, runtime should exit'));
     this.waiter = null;
@@ -319,23 +289,4 @@ export class ExecutionEnvironment {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
-}
-
-/** The error type of a function error: the runtime's header, else the body's `errorType`, else Unhandled. */
-function errorTypeOf(body: Buffer, header: string | undefined): string {
-  if (header !== undefined && header !== '') return header;
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      'errorType' in parsed &&
-      typeof parsed.errorType === 'string'
-    ) {
-      return parsed.errorType;
-    }
-  } catch {
-    // Not JSON: Lambda still reports it as an unhandled function error.
-  }
-  return 'Unhandled';
 }
