@@ -3,9 +3,9 @@
 // calls), throughput (4 and 16 clients for 10 s), RSS.  Run: node --import tsx bench/emulator-figures.ts
 // (after `npm run build`); BENCH_QUICK=1 shortens every phase for a smoke run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { targetOf } from '../src/bench/client.js';
 import { freePort, type Launched, launch } from '../src/bench/launch.js';
 import { type LoadResult, throughput, warmLatency } from '../src/bench/load.js';
@@ -38,13 +38,27 @@ createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-type Server = 'floor' | 'serve' | 'main.js';
+type Server = 'floor' | 'serve' | 'main.js' | 'noop';
+
+/** A handler that answers the same body without a model: the emulator + runtime client overhead alone. */
+const NOOP_SOURCE = `export const handler = async () => (${EXPECTED});\n`;
 
 function argv(server: Server, port: number, model: string): string[] {
   if (server === 'floor') return [process.execPath, '--input-type=module', '-e', FLOOR_SOURCE];
   const entry =
-    server === 'serve' ? [join(DIST, 'cli', 'main.js'), 'serve'] : [join(DIST, 'emulator', 'main.js')];
-  return [process.execPath, ...entry, '--port', String(port), '--model', model, '--concurrency', '16'];
+    server === 'main.js' ? [join(DIST, 'emulator', 'main.js')] : [join(DIST, 'cli', 'main.js'), 'serve'];
+  const common = ['--port', String(port), '--concurrency', '16'];
+  if (server === 'noop')
+    return [
+      process.execPath,
+      ...entry,
+      ...common,
+      '--task-root',
+      dirname(model),
+      '--handler',
+      'noop.handler',
+    ];
+  return [process.execPath, ...entry, ...common, '--model', model];
 }
 
 async function start(server: Server, model: string): Promise<{ launched: Launched; url: string }> {
@@ -77,7 +91,7 @@ interface Figures {
   rssMb: string;
 }
 
-async function measure(server: 'floor' | 'serve', model: string): Promise<Figures> {
+async function measure(server: 'floor' | 'serve' | 'noop', model: string): Promise<Figures> {
   const cold = await coldMedian(server, model);
   const { launched, url } = await start(server, model);
   try {
@@ -98,8 +112,8 @@ async function measure(server: 'floor' | 'serve', model: string): Promise<Figure
   }
 }
 
-function row(name: string, f: (x: Figures) => string, a: Figures, b: Figures): string {
-  return `${name.padEnd(34)}${f(a).padStart(18)}${f(b).padStart(18)}`;
+function row(name: string, f: (x: Figures) => string, ...columns: Figures[]): string {
+  return name.padEnd(34) + columns.map((c) => f(c).padStart(18)).join('');
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-'));
@@ -117,19 +131,23 @@ try {
   if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
   const floor = await measure('floor', model);
   const serve = await measure('serve', model);
+  writeFileSync(join(dir, 'noop.mjs'), NOOP_SOURCE);
+  const noop = await measure('noop', model);
   const mainCold = await coldMedian('main.js', model);
+  const all = [floor, serve, noop];
   const ms = (v: number) => v.toFixed(3);
   const load = (r: LoadResult) => `${r.perSecond.toFixed(0)}/s, ${r.errors} err`;
-  console.log(`${''.padEnd(34)}${'node:http floor'.padStart(18)}${'lambda-ml serve'.padStart(18)}`);
-  console.log(row(`cold start, median of ${COLD_RUNS} (ms)`, (x) => x.cold.toFixed(1), floor, serve));
+  const heads = ['node:http floor', 'lambda-ml serve', 'serve, no-op fn'];
+  console.log(''.padEnd(34) + heads.map((h) => h.padStart(18)).join(''));
+  console.log(row(`cold start, median of ${COLD_RUNS} (ms)`, (x) => x.cold.toFixed(1), ...all));
   console.log(
     `${'  (node dist/emulator/main.js)'.padEnd(34)}${''.padStart(18)}${mainCold.toFixed(1).padStart(18)}`,
   );
-  console.log(row(`warm p50 of ${WARM_CALLS} calls (ms)`, (x) => ms(x.warm.latency.p50Ms), floor, serve));
-  console.log(row('warm p99 (ms)', (x) => ms(x.warm.latency.p99Ms), floor, serve));
-  console.log(row(`throughput, 4 clients, ${SECONDS} s`, (x) => load(x.c4), floor, serve));
-  console.log(row(`throughput, 16 clients, ${SECONDS} s`, (x) => load(x.c16), floor, serve));
-  console.log(row('RSS MB (emulator + instances)', (x) => x.rssMb, floor, serve));
+  console.log(row(`warm p50 of ${WARM_CALLS} calls (ms)`, (x) => ms(x.warm.latency.p50Ms), ...all));
+  console.log(row('warm p99 (ms)', (x) => ms(x.warm.latency.p99Ms), ...all));
+  console.log(row(`throughput, 4 clients, ${SECONDS} s`, (x) => load(x.c4), ...all));
+  console.log(row(`throughput, 16 clients, ${SECONDS} s`, (x) => load(x.c16), ...all));
+  console.log(row('RSS MB (emulator + instances)', (x) => x.rssMb, ...all));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
