@@ -2,12 +2,13 @@
 // and prediction speed of the joblib forest vs the same forest trained natively.
 // Run: npm run build && node --import tsx bench/sklearn-load.ts   (env ROUNDS, LOADS)
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createPredictor } from '../src/model/artifact.js';
+import { createPredictor, serializeArtifact } from '../src/model/artifact.js';
 import { trainFromConfig } from '../src/model/train.js';
 import type { Predictor } from '../src/model/types.js';
-import { loadAnyModelFile } from '../src/sklearn/load-any.js';
+import { loadAnyModelFile, readSklearnFile } from '../src/sklearn/load-any.js';
 import { sklearnFixtures } from '../test/sklearn-fixtures.js';
 
 const LOADS = Number(process.env.LOADS ?? 100);
@@ -51,6 +52,7 @@ function python(): { import_ms: number; first_ms: number; median_ms: number; pro
 /** First load in a fresh Node process (module import + JIT-cold parse), from the compiled dist/. */
 function nodeColdLoad(path: string): { import_ms: number; first_ms: number } {
   const mod = resolve('dist/sklearn/load-any.js');
+  // loadAnyModelFile sends JSON artifacts to loadModelFile, so the same script times both formats.
   const js = `const t0 = performance.now(); const m = await import(${JSON.stringify(mod)}); const t1 = performance.now();
 m.loadAnyModelFile(${JSON.stringify(path)}); const t2 = performance.now();
 console.log(JSON.stringify({ import_ms: t1 - t0, first_ms: t2 - t1 }));`;
@@ -85,14 +87,20 @@ function predictNs(p: Predictor, rows: number[][]): number {
 
 // Fresh processes, alternating, so both sides see the same machine load; min and median reported.
 const coldRuns: Array<{ import_ms: number; first_ms: number }> = [];
+const jsonRuns: Array<{ import_ms: number; first_ms: number }> = [];
 const pyRuns: Array<ReturnType<typeof python>> = [];
+const jsonPath = join(mkdtempSync(join(tmpdir(), 'lambda-ml-bench-load-')), 'modelo.json');
+writeFileSync(jsonPath, serializeArtifact(readSklearnFile(modelo)));
 for (let i = 0; i < ROUNDS; i++) {
   coldRuns.push(nodeColdLoad(modelo));
+  jsonRuns.push(nodeColdLoad(jsonPath));
   pyRuns.push(python());
 }
-const py = pyRuns[0] as ReturnType<typeof python>;
 const warm = warmLoads(modelo);
-const stat = (v: number[]) => `${Math.min(...v).toFixed(2).padStart(6)} / ${median(v).toFixed(2).padStart(6)} ms`;
+const stat = (v: number[]) =>
+  `${Math.min(...v)
+    .toFixed(2)
+    .padStart(6)} / ${median(v).toFixed(2).padStart(6)} ms`;
 
 const config = JSON.parse(readFileSync('config/default-training.json', 'utf8'));
 const native = createPredictor(trainFromConfig(config));
@@ -115,11 +123,14 @@ for (let r = 0; r < ROUNDS + 1; r++) {
   }
 }
 
-console.log(`modelo.joblib (${readFileSync(modelo).length} bytes, RandomForestClassifier, 100 trees), ${ROUNDS} fresh processes each`);
+console.log(
+  `modelo.joblib (${readFileSync(modelo).length} bytes, RandomForestClassifier, 100 trees), ${ROUNDS} fresh processes each`,
+);
 console.log('load time (min / median)                     lambda-ml                joblib.load (same run)');
 console.log(
   `  first load in a fresh process            ${stat(coldRuns.map((c) => c.first_ms))}       ${stat(pyRuns.map((p) => p.first_ms))}`,
 );
+console.log(`  same model as a native artifact (JSON)   ${stat(jsonRuns.map((c) => c.first_ms))}`);
 console.log(
   `  repeated load, median of ${LOADS} in one process ${warm.toFixed(2).padStart(6)} ms              ${stat(pyRuns.map((p) => p.median_ms))}`,
 );
@@ -129,4 +140,8 @@ console.log(
 console.log('prediction, one row predict_proba (median of rounds)');
 console.log(`  forest trained natively                  ${(median(nat) / 1000).toFixed(2).padStart(7)} us`);
 console.log(`  forest read from modelo.joblib           ${(median(job) / 1000).toFixed(2).padStart(7)} us`);
-console.log(`  scikit-learn predict_proba (same run)    ${median(pyRuns.map((p) => p.proba_us)).toFixed(2).padStart(7)} us`);
+console.log(
+  `  scikit-learn predict_proba (same run)    ${median(pyRuns.map((p) => p.proba_us))
+    .toFixed(2)
+    .padStart(7)} us`,
+);
