@@ -203,6 +203,10 @@ describe('emulator Invoke API', () => {
     });
     assert.equal(big.status, 413);
     assert.equal(big.headers['x-amzn-errortype'], 'RequestEntityTooLargeException');
+    assert.equal(
+      JSON.parse(big.body).Message,
+      '1048579 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
+    );
     const type = await invoke(emu.url, {}, { 'X-Amz-Invocation-Type': 'Later' });
     const log = await invoke(emu.url, {}, { 'X-Amz-Log-Type': 'All' });
     assert.equal(type.status, 400);

@@ -62,7 +62,11 @@ async function invoke(
     throw badParameter('X-Amz-Invocation-Type', type, 'RequestResponse, Event or DryRun');
   if (!LOG_TYPES.has(logType)) throw badParameter('X-Amz-Log-Type', logType, 'None or Tail');
   if (read.tooLarge) {
-    const message = `Request must be smaller than ${limit} bytes for the InvokeFunction operation`;
+    // Lambda's own wording for each case.
+    const message =
+      type === 'Event'
+        ? `${read.size} byte payload is too large for the Event invocation type (limit ${limit} bytes)`
+        : `Request must be smaller than ${limit} bytes for the InvokeFunction operation`;
     throw new InvokeApiError(413, 'RequestEntityTooLargeException', message);
   }
   const payload = read.body.length === 0 ? Buffer.from('{}') : read.body;
