@@ -63,31 +63,114 @@ export interface RuntimeHandle {
   readonly done: Promise<void>;
 }
 
-export function startRuntime(handlerName: string, deps: RuntimeDeps): RuntimeHandle {
-  let phase: Phase = 'init';
-  let current: Current | undefined;
-  let stopRequested = false;
-  let exiting = false;
+/** The runtime's state machine: init → idle ⇄ invoking, with fatal errors and SIGTERM handled in any phase. */
+class RuntimeLoop {
+  private phase: Phase = 'init';
+  private current: Current | undefined;
+  private stopRequested = false;
+  private exiting = false;
 
-  const exit = (code: number) => {
-    exiting = true;
-    deps.process.exit(code);
-  };
+  constructor(
+    private readonly handlerName: string,
+    private readonly deps: RuntimeDeps,
+  ) {}
 
-  async function post(body: () => Promise<void>): Promise<void> {
+  get currentRequestId(): string | undefined {
+    return this.current?.invocation.requestId;
+  }
+
+  async run(): Promise<void> {
+    let handler: Handler;
     try {
-      await body();
+      handler = await loadHandler(this.deps.taskRoot, this.handlerName);
     } catch (error) {
-      deps.warn(`lambda-ml runtime: ${(error as Error).message}`);
+      await this.fatal(error);
+      return;
+    }
+    this.phase = 'idle';
+    while (!this.exiting) {
+      let invocation: Invocation;
+      try {
+        invocation = await this.deps.api.next();
+      } catch (error) {
+        this.deps.warn(`lambda-ml runtime: ${(error as Error).message}`);
+        this.exit(EXIT_API_FAILURE);
+        return;
+      }
+      await this.invokeOnce(invocation, handler);
+      if (this.stopRequested) this.exit(0);
     }
   }
 
-  function answer(target: Current, outcome: Outcome, label = 'Invoke Error'): Promise<void> {
+  /** Mid-invocation: let it finish and answer, then stop; otherwise stop now. */
+  sigterm(): void {
+    if (this.phase === 'invoking') this.stopRequested = true;
+    else this.exit(0);
+  }
+
+  /** An uncaught exception or unhandled rejection: report it where it belongs, then exit. */
+  async fatal(error: unknown): Promise<void> {
+    if (this.exiting) return;
+    const body = toErrorBody(error);
+    const current = this.current;
+    if (this.phase === 'init') {
+      this.deps.logError('Init Error', body);
+      await this.post(() => this.deps.api.initError(body));
+    } else if (current && !current.answered) {
+      const label =
+        error instanceof UnhandledPromiseRejectionError
+          ? 'Unhandled Promise Rejection'
+          : 'Uncaught Exception';
+      await this.answer(current, { ok: false, error }, label);
+    } else {
+      this.deps.logError('Uncaught Exception', body);
+      await current?.posting;
+    }
+    this.exit(EXIT_FATAL);
+  }
+
+  private exit(code: number): void {
+    this.exiting = true;
+    this.deps.process.exit(code);
+  }
+
+  /** A refused or failed post is logged; the loop goes on (the Runtime API decides the invocation's fate). */
+  private async post(send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      this.deps.warn(`lambda-ml runtime: ${(error as Error).message}`);
+    }
+  }
+
+  private async invokeOnce(invocation: Invocation, handler: Handler): Promise<void> {
+    const target: Current = { invocation, answered: false, posting: undefined };
+    this.current = target;
+    this.phase = 'invoking';
+    const env = this.deps.env;
+    if (invocation.traceId) env._X_AMZN_TRACE_ID = invocation.traceId;
+    else delete env._X_AMZN_TRACE_ID;
+    let event: unknown;
+    let outcome: Outcome | undefined;
+    try {
+      event = JSON.parse(invocation.body);
+    } catch (error) {
+      const message = `Unable to parse the event as JSON: ${(error as Error).message}`;
+      outcome = { ok: false, error: new UnmarshalError(message) };
+    }
+    outcome ??= await invokeHandler(handler, event, invocation, this.deps);
+    await this.answer(target, outcome);
+    this.current = undefined;
+    this.phase = 'idle';
+  }
+
+  /** Posts the one answer an invocation gets (a second call returns the first post). */
+  private answer(target: Current, outcome: Outcome, label = 'Invoke Error'): Promise<void> {
     if (target.answered) return target.posting ?? Promise.resolve();
     target.answered = true;
     const id = target.invocation.requestId;
-    let json: string | undefined;
     let error: unknown = outcome.ok ? undefined : outcome.error;
+    let json: string | undefined;
     if (outcome.ok) {
       try {
         json = marshal(outcome.result);
@@ -96,84 +179,20 @@ export function startRuntime(handlerName: string, deps: RuntimeDeps): RuntimeHan
       }
     }
     if (json !== undefined) {
-      target.posting = post(() => deps.api.respond(id, json));
+      const text = json;
+      target.posting = this.post(() => this.deps.api.respond(id, text));
     } else {
       const body = toErrorBody(error);
-      deps.logError(label, body);
-      target.posting = post(() => deps.api.fail(id, body));
+      this.deps.logError(label, body);
+      target.posting = this.post(() => this.deps.api.fail(id, body));
     }
     return target.posting;
   }
+}
 
-  async function fatal(error: unknown): Promise<void> {
-    if (exiting) return;
-    const body = toErrorBody(error);
-    if (phase === 'init') {
-      deps.logError('Init Error', body);
-      await post(() => deps.api.initError(body));
-    } else if (current && !current.answered) {
-      const label =
-        error instanceof UnhandledPromiseRejectionError
-          ? 'Unhandled Promise Rejection'
-          : 'Uncaught Exception';
-      await answer(current, { ok: false, error }, label);
-    } else {
-      deps.logError('Uncaught Exception', body);
-      await current?.posting;
-    }
-    exit(EXIT_FATAL);
-  }
-
-  async function invokeOnce(invocation: Invocation, handler: Handler): Promise<void> {
-    const target: Current = { invocation, answered: false, posting: undefined };
-    current = target;
-    phase = 'invoking';
-    if (invocation.traceId) deps.env._X_AMZN_TRACE_ID = invocation.traceId;
-    else delete deps.env._X_AMZN_TRACE_ID;
-    let event: unknown;
-    let outcome: Outcome | undefined;
-    try {
-      event = JSON.parse(invocation.body);
-    } catch (error) {
-      outcome = {
-        ok: false,
-        error: new UnmarshalError(`Unable to parse the event as JSON: ${(error as Error).message}`),
-      };
-    }
-    outcome ??= await invokeHandler(handler, event, invocation, deps);
-    await answer(target, outcome);
-    current = undefined;
-    phase = 'idle';
-  }
-
-  async function loop(): Promise<void> {
-    let handler: Handler;
-    try {
-      handler = await loadHandler(deps.taskRoot, handlerName);
-    } catch (error) {
-      await fatal(error);
-      return;
-    }
-    phase = 'idle';
-    while (!exiting) {
-      let invocation: Invocation;
-      try {
-        invocation = await deps.api.next();
-      } catch (error) {
-        deps.warn(`lambda-ml runtime: ${(error as Error).message}`);
-        exit(EXIT_API_FAILURE);
-        return;
-      }
-      await invokeOnce(invocation, handler);
-      if (stopRequested) exit(0);
-    }
-  }
-
-  deps.process.onFatal((error) => void fatal(error));
-  deps.process.onSigterm(() => {
-    // Mid-invocation: let it finish and answer, then stop; otherwise stop now.
-    if (phase === 'invoking') stopRequested = true;
-    else exit(0);
-  });
-  return { currentRequestId: () => current?.invocation.requestId, done: loop() };
+export function startRuntime(handlerName: string, deps: RuntimeDeps): RuntimeHandle {
+  const loop = new RuntimeLoop(handlerName, deps);
+  deps.process.onFatal((error) => void loop.fatal(error));
+  deps.process.onSigterm(() => loop.sigterm());
+  return { currentRequestId: () => loop.currentRequestId, done: loop.run() };
 }
