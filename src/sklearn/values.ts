@@ -18,14 +18,15 @@ export type PyKey = string | number | bigint | boolean | null;
 
 /** A global that passed the allow-list: a reference, never an imported or callable thing. */
 export class PyGlobal {
+  /** `module.name`, computed once: it is compared on every BUILD. */
+  readonly qualified: string;
   constructor(
     readonly module: string,
     readonly name: string,
     /** What the allow-list lets this global do. */
     readonly role: GlobalRole,
-  ) {}
-  get qualified(): string {
-    return `${this.module}.${this.name}`;
+  ) {
+    this.qualified = `${module}.${name}`;
   }
 }
 
