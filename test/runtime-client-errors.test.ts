@@ -162,16 +162,18 @@ describe('runtime client: deadline and shutdown', () => {
     const { api } = await launch(['slow.handler']);
     const reply = await invoke(api, 'slow-1', { sleepMs: 200 }, { deadlineMs: Date.now() + 5_000 });
     const { before, after } = JSON.parse(reply.body) as { before: number; after: number };
-    assert.ok(before <= 5_000 && before > 3_000, `before = ${before}`);
-    assert.ok(before - after >= 190 && before - after < 2_000, `before ${before}, after ${after}`);
+    assert.ok(before <= 5_000 && before > 1_000, `before = ${before}`);
+    assert.ok(before - after >= 180 && before - after < 4_000, `before ${before}, after ${after}`);
   });
 
   it('on SIGTERM mid-invocation finishes and answers it, then exits 0 without asking for more', async () => {
     const { api, runtime } = await launch(['slow.handler']);
-    api.enqueue({ requestId: 'term-1', body: JSON.stringify({ sleepMs: 400 }) });
+    api.enqueue({ requestId: 'term-1', body: JSON.stringify({ sleepMs: 1_500 }) });
     await runtime.waitForStdout(/slow handler started/);
+    const killedAt = Date.now();
     runtime.child.kill('SIGTERM');
     const reply = await api.waitFor((r) => r.path === responsePath('term-1'));
+    assert.ok(reply.at >= killedAt, 'the answer came before the signal: the test proved nothing');
     assert.deepEqual(Object.keys(JSON.parse(reply.body)).sort(), ['after', 'before']);
     const { code, signal } = await runtime.exited;
     assert.equal(signal, null);
