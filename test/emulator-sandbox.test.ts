@@ -144,6 +144,17 @@ describe('emulator execution environments', () => {
     }
   });
 
+  it('answers a call still running when the grace period ends instead of dropping it', async () => {
+    const emu = await startFixtureEmulator({ gracePeriod: 0.2 });
+    const inFlight = invoke(emu.url, { action: 'sleep', ms: 5000 });
+    await waitFor(() => emu.pids().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await emu.close();
+    const reply = await inFlight;
+    assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+    assert.equal(JSON.parse(reply.body).errorType, 'Runtime.ExitError');
+  });
+
   it('lets an in-flight call finish at close, then stops every instance', async () => {
     const emu = await startFixtureEmulator({ concurrency: 3 });
     const inFlight = invoke(emu.url, { action: 'sleep', ms: 300 });

@@ -141,6 +141,11 @@ async function shutdown(server: Server, pool: Pool, queue: EventQueue, graceMs: 
   server.closeIdleConnections();
   queue.close();
   await pool.close(graceMs);
-  server.closeAllConnections();
+  // One turn for the Invoke API to write the last answers, then idle keep-alive sockets go; anything
+  // still open after a second is cut.
+  await new Promise((resolve) => setImmediate(resolve));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 1000);
   await closed;
+  clearTimeout(force);
 }

@@ -75,18 +75,24 @@ export class Pool {
   /** Stops taking calls, waits up to `graceMs` for calls in flight, then stops every environment. */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
-    if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        this.drained = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    await this.drain(graceMs);
     clearInterval(this.memoryTimer);
     await Promise.all([...this.envs].map((env) => env.stop()));
+    // Calls cut short by the stop still get their answer (Runtime.ExitError) before we return.
+    await this.drain(1000);
     this.idle = [];
+  }
+
+  /** Waits until no invocation is in flight, or `ms` pass. */
+  private async drain(ms: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private acquire(): ExecutionEnvironment {
