@@ -9,9 +9,15 @@ import { startFixtureEmulator, type TestEmulator } from './emulator-helpers.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bench(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'bench', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -66,6 +72,20 @@ describe('lambda-ml bench', () => {
     assert.equal(report.throughput.concurrency, 2);
     assert.ok(report.throughput.calls > 0);
     assert.equal(report.cold, undefined);
+  });
+
+  it('calls a function through the AWS SDK with --function (pointed at the emulator)', async () => {
+    const env = {
+      AWS_ENDPOINT_URL_LAMBDA: emu.url,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    };
+    const args = ['--function', 'lambda-ml', '--payload', '{"x":2}', '--requests', '20', '--duration', '0.3'];
+    const r = await bench([...args, '--concurrency', '2'], env);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /endpoint: lambda:lambda-ml/);
+    assert.match(r.stdout, /warm \(sequential\)\t20\t0\t/);
   });
 
   it('counts function errors and exits non-zero', async () => {

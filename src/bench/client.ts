@@ -1,7 +1,19 @@
 // A keep-alive HTTP client for benchmarks: POSTs one payload and classifies the answer.
 import { Agent, request } from 'node:http';
 
-export interface Target {
+/** One open way of calling the function (a pool of connections or an SDK client). */
+export interface Caller {
+  call(): Promise<CallResult>;
+  close(): void;
+}
+
+/** Something the load phases can call: raw HTTP (emulator, container) or the AWS SDK (real Lambda). */
+export interface CallTarget {
+  readonly description: string;
+  open(connections: number): Caller;
+}
+
+export interface Target extends CallTarget {
   readonly url: URL;
   readonly payload: Buffer;
 }
@@ -19,7 +31,16 @@ export function targetOf(endpoint: string, payload: string): Target {
   const url = new URL(endpoint);
   if (url.pathname === '/' || url.pathname === '')
     url.pathname = '/2015-03-31/functions/function/invocations';
-  return { url, payload: Buffer.from(payload) };
+  const target: Target = {
+    url,
+    payload: Buffer.from(payload),
+    description: url.href,
+    open: (connections) => {
+      const agent = keepAliveAgent(connections);
+      return { call: () => post(target, agent), close: () => agent.destroy() };
+    },
+  };
+  return target;
 }
 
 export function keepAliveAgent(sockets: number): Agent {

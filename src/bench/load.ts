@@ -1,5 +1,5 @@
 // Warm latency (sequential keep-alive calls) and throughput (N concurrent clients for a duration).
-import { keepAliveAgent, post, type Target } from './client.js';
+import type { CallTarget } from './client.js';
 import { type LatencySummary, summarize } from './stats.js';
 
 export interface LoadResult {
@@ -16,18 +16,18 @@ export type Progress = (done: number, total: number) => void;
 
 /** `count` calls one after another on one keep-alive connection. */
 export async function warmLatency(
-  target: Target,
+  target: CallTarget,
   count: number,
   progress: Progress = () => {},
 ): Promise<LoadResult> {
-  const agent = keepAliveAgent(1);
+  const caller = target.open(1);
   const latencies = new Float64Array(count);
   let errors = 0;
   let firstError: string | undefined;
   const started = performance.now();
   try {
     for (let i = 0; i < count; i++) {
-      const result = await post(target, agent);
+      const result = await caller.call();
       latencies[i] = result.ms;
       if (!result.ok) {
         errors++;
@@ -36,7 +36,7 @@ export async function warmLatency(
       if ((i & 255) === 0) progress(i, count);
     }
   } finally {
-    agent.destroy();
+    caller.close();
   }
   progress(count, count);
   return result(latencies, errors, (performance.now() - started) / 1000, firstError);
@@ -44,12 +44,12 @@ export async function warmLatency(
 
 /** `concurrency` clients calling back to back for `seconds`. */
 export async function throughput(
-  target: Target,
+  target: CallTarget,
   concurrency: number,
   seconds: number,
   progress: Progress = () => {},
 ): Promise<LoadResult> {
-  const agent = keepAliveAgent(concurrency);
+  const caller = target.open(concurrency);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -61,7 +61,7 @@ export async function throughput(
   );
   const client = async () => {
     while (performance.now() < end) {
-      const r = await post(target, agent);
+      const r = await caller.call();
       latencies.push(r.ms);
       if (!r.ok) {
         errors++;
@@ -73,7 +73,7 @@ export async function throughput(
     await Promise.all(Array.from({ length: concurrency }, client));
   } finally {
     clearInterval(ticker);
-    agent.destroy();
+    caller.close();
   }
   progress(seconds, seconds);
   return result(latencies, errors, (performance.now() - started) / 1000, firstError);

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { children, ownRss, readTreeRss } from '../emulator/sandbox/memory.js';
-import { targetOf } from './client.js';
+import { type CallTarget, targetOf } from './client.js';
+import { lambdaTarget } from './lambda-target.js';
 import { freePort, launch } from './launch.js';
 import { type LoadResult, type Progress, throughput, warmLatency } from './load.js';
 import { median } from './stats.js';
@@ -10,8 +11,11 @@ import { median } from './stats.js';
 const DIST = join(fileURLToPath(import.meta.url), '..', '..');
 
 export interface BenchOptions {
-  /** An Invoke API endpoint; absent → launch the local emulator and also measure cold start. */
+  /** An Invoke API endpoint; absent (and no `functionName`) → launch the local emulator, also cold start. */
   readonly endpoint?: string;
+  /** A real Lambda function (name or ARN), called through the AWS SDK with the default credentials. */
+  readonly functionName?: string;
+  readonly region?: string;
   readonly payload: string;
   /** Expected body of a correct answer (cold start checks it when given). */
   readonly expected?: string;
@@ -49,11 +53,12 @@ export async function runBench(
     (name: string): Progress =>
     (done, total) =>
       progress(name, done, total);
-  if (options.endpoint !== undefined) {
-    const target = targetOf(options.endpoint, options.payload);
+  const remote = await remoteTarget(options);
+  if (remote !== undefined) {
+    const target = remote;
     const warm = await warmLatency(target, options.warmCalls, phase('warm'));
     const load = await throughput(target, options.concurrency, options.durationSeconds, phase('throughput'));
-    return { endpoint: target.url.href, warm, throughput: { ...load, concurrency: options.concurrency } };
+    return { endpoint: target.description, warm, throughput: { ...load, concurrency: options.concurrency } };
   }
   const allMs: number[] = [];
   for (let run = 0; run < options.coldRuns - 1; run++) {
@@ -87,4 +92,11 @@ export async function runBench(
   } finally {
     await launched.stop();
   }
+}
+
+async function remoteTarget(options: BenchOptions): Promise<CallTarget | undefined> {
+  if (options.functionName !== undefined)
+    return lambdaTarget(options.functionName, options.payload, options.region);
+  if (options.endpoint !== undefined) return targetOf(options.endpoint, options.payload);
+  return undefined;
 }

@@ -8,6 +8,8 @@ import { UsageError } from '../../core/errors.js';
 
 interface BenchFlags {
   readonly endpoint?: string;
+  readonly function?: string;
+  readonly region?: string;
   readonly payload: string;
   readonly expected?: string;
   readonly concurrency: string;
@@ -23,6 +25,8 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('measure cold start (local launch), warm latency and throughput of an Invoke API endpoint')
     .option('--endpoint <url>', 'Invoke API base or invocation URL (default: launch the local emulator)')
+    .option('--function <name>', 'a real Lambda function (name or ARN) called through the AWS SDK (signed)')
+    .option('--region <region>', 'AWS region for --function (default: the SDK default chain)')
     .option('--payload <json>', 'request body', '{"data":[0,0,0,0]}')
     .option('--expected <body>', 'body of a correct answer (cold start waits for it)')
     .option('--concurrency <n>', 'concurrent clients for the throughput phase', '4')
@@ -47,7 +51,12 @@ function benchOptions(flags: BenchFlags): BenchOptions {
   } catch {
     throw new UsageError(`--payload must be JSON, got '${flags.payload}'`);
   }
-  if (flags.endpoint !== undefined) {
+  if (flags.endpoint !== undefined && flags.function !== undefined) {
+    throw new UsageError('give either --endpoint (raw HTTP) or --function (AWS SDK), not both');
+  }
+  if (flags.function !== undefined) {
+    // Nothing to check locally: the SDK reports credentials, region and name problems per call.
+  } else if (flags.endpoint !== undefined) {
     try {
       new URL(flags.endpoint);
     } catch {
@@ -60,6 +69,8 @@ function benchOptions(flags: BenchFlags): BenchOptions {
   }
   return {
     ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+    ...(flags.function === undefined ? {} : { functionName: flags.function }),
+    ...(flags.region === undefined ? {} : { region: flags.region }),
     ...(flags.expected === undefined ? {} : { expected: flags.expected }),
     payload: flags.payload,
     concurrency: positive('--concurrency', flags.concurrency, true),
