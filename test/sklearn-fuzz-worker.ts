@@ -1,5 +1,5 @@
 // Fuzz driver (a child process with a heap limit): mutates real model files and checks only typed errors come out.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaMlError } from '../src/core/errors.js';
 import { createPredictor } from '../src/model/artifact.js';
@@ -12,6 +12,8 @@ interface Job {
   readonly count: number;
   readonly budgetMs: number;
   readonly seed: number;
+  /** If set, a failing input is written there (to replay it). */
+  readonly dumpTo?: string;
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
@@ -81,6 +83,7 @@ for (; done < job.count && Date.now() - start < job.budgetMs; done++) {
     parsed++;
   } catch (e) {
     if (!(e instanceof LambdaMlError)) {
+      if (job.dumpTo) writeFileSync(job.dumpTo, input);
       report({ ok: false, file: src.name, iteration: done, error: String((e as Error)?.stack ?? e) });
       process.exit(0);
     }

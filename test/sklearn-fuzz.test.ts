@@ -14,6 +14,7 @@ const FILES = [
   'rf_clf_str_p5.pkl',
   'lr_ovr.joblib',
   'dt_reg.joblib',
+  'rf_named.joblib',
 ];
 
 interface Report {
@@ -70,7 +71,7 @@ function fuzz(seed: number, count: number, budgetMs: number, wallMs: number): Pr
 test('mutated model files give only typed errors, quickly, within a 256 MB heap', {
   timeout: 60_000,
 }, async () => {
-  const report = await fuzz(20261124, 3000, 15_000, 45_000);
+  const report = await fuzz(20261124, 6000, 20_000, 50_000);
   assert.equal(
     report.ok,
     true,

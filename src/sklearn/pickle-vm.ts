@@ -14,7 +14,7 @@ import {
 import { Dtype } from './numpy-dtype.js';
 import { OP, REFUSED_OPS, TEXT_OPS } from './opcodes.js';
 import { NOT_LITERAL, NOTHING, readLiteral } from './pickle-literals.js';
-import { type NdArray, PyGlobal, PyObject, PyTuple, type PyValue, typeName } from './values.js';
+import { type NdArray, PyGlobal, type PyKey, PyObject, PyTuple, type PyValue, typeName } from './values.js';
 import { EMPTY_TUPLE, type StackLimits, VmStack } from './vm-stack.js';
 import { readWrapperArray } from './wrapper.js';
 
@@ -135,6 +135,36 @@ export class PickleVm {
           this.st.marks.push(stack.length);
           r.pos = at + 1;
           continue;
+        case OP.SETITEMS: {
+          // MARK k1 v1 k2 v2 ... SETITEMS onto the dict below the mark, when every key is a primitive.
+          const marks = this.st.marks;
+          const mark = marks.length > 0 ? (marks[marks.length - 1] as number) : -1;
+          const d = mark > 0 ? stack[mark - 1] : undefined;
+          if (!(d instanceof Map) || (stack.length - mark) % 2 !== 0) break;
+          let plain = true;
+          for (let i = mark; i < stack.length; i += 2) {
+            const k = stack[i];
+            if (typeof k !== 'string' && typeof k !== 'number' && k !== null && typeof k !== 'boolean')
+              plain = false;
+          }
+          if (!plain) break;
+          for (let i = mark; i < stack.length; i += 2) d.set(stack[i] as PyKey, stack[i + 1]);
+          stack.length = mark;
+          marks.pop();
+          r.pos = at + 1;
+          continue;
+        }
+        case OP.TUPLE1:
+        case OP.TUPLE2:
+        case OP.TUPLE3: {
+          const n = op - OP.TUPLE1 + 1;
+          const marks = this.st.marks;
+          const floor = marks.length > 0 ? (marks[marks.length - 1] as number) : 0;
+          if (stack.length - n < floor) break;
+          stack.push(new PyTuple(stack.splice(stack.length - n, n)));
+          r.pos = at + 1;
+          continue;
+        }
         case OP.EMPTY_DICT:
         case OP.EMPTY_TUPLE:
         case OP.NONE:

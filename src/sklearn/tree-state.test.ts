@@ -129,6 +129,23 @@ test('a node linking backwards (a cycle) or to a missing feature is refused', ()
   assert.throws(() => readTree(tree(V56, 56, false, badFeature), 'tree_'), /feature 7 of 2/);
 });
 
+test('nodes sharing a child (a DAG, exponentially many paths) are refused', () => {
+  // 0 -> (1, 2), 1 -> (2, ...) would make node 2 reachable twice.
+  const five = [
+    { ...NODES[0], left_child: 1, right_child: 2 },
+    { ...NODES[0], left_child: 3, right_child: 4 },
+    { ...NODES[0], left_child: 3, right_child: 4 },
+    NODES[1],
+    NODES[2],
+  ] as unknown as typeof NODES;
+  const t = tree(V56, 56, false, five);
+  (t.state as Map<string, unknown>).set(
+    'values',
+    new NdArray(new Dtype('f8'), [5, 1, 2], new Uint8Array(new Float64Array(10).buffer), null),
+  );
+  assert.throws(() => readTree(t, 'tree_'), /shares a child|not form a tree/);
+});
+
 test('a node dtype without a required field is refused by name', () => {
   const noThreshold = V56.filter(([n]) => n !== 'threshold');
   assert.throws(() => readTree(tree(noThreshold, 56, false), 'tree_'), /no numeric field 'threshold'/);
