@@ -56,7 +56,8 @@ export function castRow(row: ArrayLike<number>, nFeatures: number, out: Float32A
 export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsemblePredictor {
   const classification = spec.task === 'classification';
   const K = classification ? (spec.classes?.length ?? 0) : 1;
-  const { roots, f64, i32, leafValues, leafRaw } = packForest(spec.trees, K, classification);
+  const { roots, f32, w, leafValues, leafRaw } = packForest(spec.trees, K, classification);
+  const nNodes = w.length / 3;
   const nTrees = roots.length;
   const nFeatures = spec.nFeatures;
   const mean = spec.aggregation === 'mean';
@@ -64,12 +65,12 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
 
   const leafOf = (x: ArrayLike<number>, xo: number, t: number): number => {
     let i = roots[t] as number;
-    let f = i32[4 * i + 2] as number;
+    let f = w[3 * i + 1] as number;
     while (f >= 0) {
-      i = (x[xo + f] as number) <= (f64[2 * i] as number) ? i + 1 : (i32[4 * i + 3] as number);
-      f = i32[4 * i + 2] as number;
+      i = (x[xo + f] as number) <= (f32[3 * i] as number) ? i + 1 : (w[3 * i + 2] as number);
+      f = w[3 * i + 1] as number;
     }
-    return i32[4 * i + 3] as number;
+    return w[3 * i + 2] as number;
   };
 
   /** Accumulates rows [r0, r1) of x32 (already float32 values) into out, tree-major within a block. */
@@ -87,12 +88,12 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
   /** Leaf offset for one row after following node i down: the scalar traversal. */
   const descend = (x: Float32Array, xo: number, start: number): number => {
     let i = start;
-    let f = i32[4 * i + 2] as number;
+    let f = w[3 * i + 1] as number;
     while (f >= 0) {
-      i = (x[xo + f] as number) <= (f64[2 * i] as number) ? i + 1 : (i32[4 * i + 3] as number);
-      f = i32[4 * i + 2] as number;
+      i = (x[xo + f] as number) <= (f32[3 * i] as number) ? i + 1 : (w[3 * i + 2] as number);
+      f = w[3 * i + 1] as number;
     }
-    return i32[4 * i + 3] as number;
+    return w[3 * i + 2] as number;
   };
 
   const add = (out: Float64Array, o: number, off: number): void => {
@@ -109,7 +110,7 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
     const F = nFeatures;
     for (let t = 0; t < nTrees; t++) {
       const root = roots[t] as number;
-      const rootFeature = i32[4 * root + 2] as number;
+      const rootFeature = w[3 * root + 1] as number;
       let r = 0;
       for (; r + 4 <= n; r += 4) {
         let a = root;
@@ -131,22 +132,22 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
           const ld = d + 1;
           // -(x > threshold) is -1 (go right) or 0 (go left): a mask that picks the child.
           if (fa >= 0)
-            a = la ^ ((la ^ (i32[4 * a + 3] as number)) & -((x[xa + fa] as number) > (f64[2 * a] as number)));
+            a = la ^ ((la ^ (w[3 * a + 2] as number)) & -((x[xa + fa] as number) > (f32[3 * a] as number)));
           if (fb >= 0)
-            b = lb ^ ((lb ^ (i32[4 * b + 3] as number)) & -((x[xb + fb] as number) > (f64[2 * b] as number)));
+            b = lb ^ ((lb ^ (w[3 * b + 2] as number)) & -((x[xb + fb] as number) > (f32[3 * b] as number)));
           if (fc >= 0)
-            c = lc ^ ((lc ^ (i32[4 * c + 3] as number)) & -((x[xc + fc] as number) > (f64[2 * c] as number)));
+            c = lc ^ ((lc ^ (w[3 * c + 2] as number)) & -((x[xc + fc] as number) > (f32[3 * c] as number)));
           if (fd >= 0)
-            d = ld ^ ((ld ^ (i32[4 * d + 3] as number)) & -((x[xd + fd] as number) > (f64[2 * d] as number)));
-          fa = i32[4 * a + 2] as number;
-          fb = i32[4 * b + 2] as number;
-          fc = i32[4 * c + 2] as number;
-          fd = i32[4 * d + 2] as number;
+            d = ld ^ ((ld ^ (w[3 * d + 2] as number)) & -((x[xd + fd] as number) > (f32[3 * d] as number)));
+          fa = w[3 * a + 1] as number;
+          fb = w[3 * b + 1] as number;
+          fc = w[3 * c + 1] as number;
+          fd = w[3 * d + 1] as number;
         }
-        add(out, r * K, i32[4 * a + 3] as number);
-        add(out, (r + 1) * K, i32[4 * b + 3] as number);
-        add(out, (r + 2) * K, i32[4 * c + 3] as number);
-        add(out, (r + 3) * K, i32[4 * d + 3] as number);
+        add(out, r * K, w[3 * a + 2] as number);
+        add(out, (r + 1) * K, w[3 * b + 2] as number);
+        add(out, (r + 2) * K, w[3 * c + 2] as number);
+        add(out, (r + 3) * K, w[3 * d + 2] as number);
       }
       for (; r < n; r++) add(out, r * K, descend(x, r * F, root));
     }
@@ -155,7 +156,9 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
 
   const batch = (rows: ArrayLike<number>, nRows: number): Float64Array => {
     const out = new Float64Array(nRows * K);
-    const BLOCK = 256;
+    // Trees are walked one at a time over a block of rows (as sklearn walks all rows per tree), so a
+    // deep tree stays in cache; small forests fit in cache anyway and use short blocks.
+    const BLOCK = nNodes * 12 > 1 << 20 ? 16384 : 256;
     const x32 = new Float32Array(BLOCK * nFeatures);
     for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
       const r1 = Math.min(nRows, r0 + BLOCK);

@@ -1,30 +1,43 @@
 // Packs FlatTree[] into one cache-friendly buffer for prediction: nodes renumbered in pre-order so the
-// left child of node i is i + 1, 16 bytes per node (float64 threshold, int32 feature, int32 right
+// left child of node i is i + 1, 12 bytes per node (float32 threshold, int32 feature, int32 right
 // child), leaves pointing at precomputed per-leaf outputs.
 import { pairwiseSum } from './numeric.js';
 import type { FlatTree } from './types.js';
 
 export interface PackedForest {
   readonly roots: Int32Array;
-  /** Node i: threshold at f64[2i]; feature at i32[4i + 2] (-1 for a leaf); right child (or leaf offset) at i32[4i + 3]. */
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
+  /**
+   * Node i: f32[3i] threshold; w[3i + 1] feature (-1 for a leaf); w[3i + 2] right child, or for a
+   * leaf the offset of its output in `leafValues`. f32 and w view the same buffer.
+   */
+  readonly f32: Float32Array;
+  readonly w: Int32Array;
   /** Per leaf, nValues entries: normalised class probabilities (classifiers) or the value (regressors). */
   readonly leafValues: Float64Array;
   /** Per leaf: raw `tree_.value` entries (a single classifier tree argmaxes these, as sklearn does). */
   readonly leafRaw: Float64Array;
 }
 
+const f32Box = new Float32Array(1);
+const u32Box = new Uint32Array(f32Box.buffer);
+
+/**
+ * The largest float32 that is <= `thr`. For a float32 input x, `x <= thr` (sklearn compares the
+ * float32 value promoted to double with the double threshold) holds exactly when `x <= float32Floor(thr)`.
+ */
+export function float32Floor(thr: number): number {
+  f32Box[0] = thr;
+  const t = f32Box[0] as number;
+  if (t <= thr) return t;
+  if (t > 0) u32Box[0] = (u32Box[0] as number) - 1;
+  else if (t === 0)
+    u32Box[0] = 0x80000001; // just below zero
+  else u32Box[0] = (u32Box[0] as number) + 1;
+  return f32Box[0] as number;
+}
+
 /** One tree's per-leaf output, as sklearn's predict_proba computes it for that leaf. */
-function leafOutput(
-  t: FlatTree,
-  node: number,
-  nValues: number,
-  classification: boolean,
-  out: Float64Array,
-  at: number,
-): void {
-  const raw = t.value.slice(node * nValues, (node + 1) * nValues);
+function leafOutput(raw: number[], classification: boolean, out: Float64Array, at: number): void {
   if (!classification) {
     out.set(raw, at);
     return;
@@ -32,7 +45,7 @@ function leafOutput(
   // proba / proba.sum(axis=1), with a zero normaliser replaced by 1.0
   let norm = pairwiseSum(raw);
   if (norm === 0.0) norm = 1.0;
-  for (let c = 0; c < nValues; c++) out[at + c] = (raw[c] as number) / norm;
+  for (let c = 0; c < raw.length; c++) out[at + c] = (raw[c] as number) / norm;
 }
 
 export function packForest(
@@ -46,9 +59,9 @@ export function packForest(
     nodes += t.nodeCount;
     for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] === -1) leaves++;
   }
-  const buf = new ArrayBuffer(nodes * 16);
-  const f64 = new Float64Array(buf);
-  const i32 = new Int32Array(buf);
+  const buf = new ArrayBuffer(nodes * 12);
+  const f32 = new Float32Array(buf);
+  const w = new Int32Array(buf);
   const roots = new Int32Array(trees.length);
   const leafValues = new Float64Array(leaves * nValues);
   const leafRaw = new Float64Array(leaves * nValues);
@@ -63,23 +76,22 @@ export function packForest(
       const patch = stack.pop() as number;
       const node = stack.pop() as number;
       const id = next++;
-      if (patch >= 0) i32[patch] = id;
+      if (patch >= 0) w[patch] = id;
       if (t.childrenLeft[node] === -1) {
-        i32[4 * id + 2] = -1;
-        i32[4 * id + 3] = leaf * nValues;
-        t.value.slice(node * nValues, (node + 1) * nValues).forEach((v, c) => {
-          leafRaw[leaf * nValues + c] = v;
-        });
-        leafOutput(t, node, nValues, classification, leafValues, leaf * nValues);
+        const raw = t.value.slice(node * nValues, (node + 1) * nValues);
+        w[3 * id + 1] = -1;
+        w[3 * id + 2] = leaf * nValues;
+        leafRaw.set(raw, leaf * nValues);
+        leafOutput(raw, classification, leafValues, leaf * nValues);
         leaf++;
         continue;
       }
-      f64[2 * id] = t.threshold[node] as number;
-      i32[4 * id + 2] = t.feature[node] as number;
+      f32[3 * id] = float32Floor(t.threshold[node] as number);
+      w[3 * id + 1] = t.feature[node] as number;
       // Right is visited after the whole left subtree; its id is patched in when it is emitted.
-      stack.push(t.childrenRight[node] as number, 4 * id + 3);
+      stack.push(t.childrenRight[node] as number, 3 * id + 2);
       stack.push(t.childrenLeft[node] as number, -1);
     }
   });
-  return { roots, f64, i32, leafValues, leafRaw };
+  return { roots, f32, w, leafValues, leafRaw };
 }
