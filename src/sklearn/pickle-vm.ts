@@ -110,81 +110,85 @@ export class PickleVm {
       // The most frequent opcodes (about 80% of a joblib file) decoded inline, without calls: a model is
       // loaded once per process, so this code mostly runs cold, where every call costs. Anything unusual
       // (a missing operand, an empty stack, a full stack) falls through to the checked slow path below.
+      // Cases are numeric literals: an imported OP.X costs a load per case while the code is interpreted.
       switch (op) {
-        case OP.BINGET: {
-          let v = at + 1 < end ? memo[bytes[at + 1] as number] : undefined;
-          if (v === undefined || stack.length >= maxStack) break;
-          if (v instanceof PyObject) v = this.resolved.get(v) ?? v;
-          stack.push(v);
-          r.pos = at + 2;
-          continue;
-        }
-        case OP.MEMOIZE:
+        case 0x68 /* BINGET */:
+          {
+            let v = at + 1 < end ? memo[bytes[at + 1] as number] : undefined;
+            if (v === undefined || stack.length >= maxStack) break;
+            if (v instanceof PyObject) v = this.resolved.get(v) ?? v;
+            stack.push(v);
+            r.pos = at + 2;
+            continue;
+          }
+        case 0x94 /* MEMOIZE */:
           if (stack.length === 0 || memo.length !== this.memoSize || this.memoSize >= DENSE_MEMO) break;
           memo.push(stack[stack.length - 1]);
           this.memoSize++;
           r.pos = at + 1;
           continue;
-        case OP.BININT1:
+        case 0x4b /* BININT1 */:
           if (at + 1 >= end || stack.length >= maxStack) break;
           stack.push(bytes[at + 1] as number);
           r.pos = at + 2;
           continue;
-        case OP.MARK:
+        case 0x28 /* MARK */:
           if (this.st.marks.length >= this.limits.maxMarks) break;
           this.st.marks.push(stack.length);
           r.pos = at + 1;
           continue;
-        case OP.SETITEMS: {
-          // MARK k1 v1 k2 v2 ... SETITEMS onto the dict below the mark, when every key is a primitive.
-          const marks = this.st.marks;
-          const mark = marks.length > 0 ? (marks[marks.length - 1] as number) : -1;
-          const d = mark > 0 ? stack[mark - 1] : undefined;
-          if (!(d instanceof Map) || (stack.length - mark) % 2 !== 0) break;
-          let plain = true;
-          for (let i = mark; i < stack.length; i += 2) {
-            const k = stack[i];
-            if (typeof k !== 'string' && typeof k !== 'number' && k !== null && typeof k !== 'boolean')
-              plain = false;
+        case 0x75 /* SETITEMS */:
+          {
+            // MARK k1 v1 k2 v2 ... SETITEMS onto the dict below the mark, when every key is a primitive.
+            const marks = this.st.marks;
+            const mark = marks.length > 0 ? (marks[marks.length - 1] as number) : -1;
+            const d = mark > 0 ? stack[mark - 1] : undefined;
+            if (!(d instanceof Map) || (stack.length - mark) % 2 !== 0) break;
+            let plain = true;
+            for (let i = mark; i < stack.length; i += 2) {
+              const k = stack[i];
+              if (typeof k !== 'string' && typeof k !== 'number' && k !== null && typeof k !== 'boolean')
+                plain = false;
+            }
+            if (!plain) break;
+            for (let i = mark; i < stack.length; i += 2) d.set(stack[i] as PyKey, stack[i + 1]);
+            stack.length = mark;
+            marks.pop();
+            r.pos = at + 1;
+            continue;
           }
-          if (!plain) break;
-          for (let i = mark; i < stack.length; i += 2) d.set(stack[i] as PyKey, stack[i + 1]);
-          stack.length = mark;
-          marks.pop();
-          r.pos = at + 1;
-          continue;
-        }
-        case OP.TUPLE1:
-        case OP.TUPLE2:
-        case OP.TUPLE3: {
-          const n = op - OP.TUPLE1 + 1;
-          const marks = this.st.marks;
-          const floor = marks.length > 0 ? (marks[marks.length - 1] as number) : 0;
-          if (stack.length - n < floor) break;
-          stack.push(new PyTuple(stack.splice(stack.length - n, n)));
-          r.pos = at + 1;
-          continue;
-        }
-        case OP.EMPTY_DICT:
-        case OP.EMPTY_TUPLE:
-        case OP.NONE:
-        case OP.NEWTRUE:
-        case OP.NEWFALSE:
+        case 0x85 /* TUPLE1 */:
+        case 0x86 /* TUPLE2 */:
+        case 0x87 /* TUPLE3 */:
+          {
+            const n = op - 0x85 /* TUPLE1 */ + 1;
+            const marks = this.st.marks;
+            const floor = marks.length > 0 ? (marks[marks.length - 1] as number) : 0;
+            if (stack.length - n < floor) break;
+            stack.push(new PyTuple(stack.splice(stack.length - n, n)));
+            r.pos = at + 1;
+            continue;
+          }
+        case 0x7d /* EMPTY_DICT */:
+        case 0x29 /* EMPTY_TUPLE */:
+        case 0x4e /* NONE */:
+        case 0x88 /* NEWTRUE */:
+        case 0x89 /* NEWFALSE */:
           if (stack.length >= maxStack) break;
           stack.push(
-            op === OP.EMPTY_DICT
+            op === 0x7d /* EMPTY_DICT */
               ? new Map()
-              : op === OP.EMPTY_TUPLE
+              : op === 0x29 /* EMPTY_TUPLE */
                 ? EMPTY_TUPLE
-                : op === OP.NONE
+                : op === 0x4e /* NONE */
                   ? null
-                  : op === OP.NEWTRUE,
+                  : op === 0x88 /* NEWTRUE */,
           );
           r.pos = at + 1;
           continue;
       }
       r.u8('an opcode');
-      if (op === OP.STOP) return this.st.pop('STOP');
+      if (op === 0x2e /* STOP */) return this.st.pop('STOP');
       // One table lookup picks the handler group, instead of asking each group in turn.
       const group = GROUP[op] ?? 0;
       const handled =
