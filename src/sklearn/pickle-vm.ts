@@ -116,7 +116,8 @@ export class PickleVm {
           {
             let v = at + 1 < end ? memo[bytes[at + 1] as number] : undefined;
             if (v === undefined || stack.length >= maxStack) break;
-            if (v instanceof PyObject) v = this.resolved.get(v) ?? v;
+            // Most memo hits are strings (dict keys); only objects can be placeholders of resolved arrays.
+            if (typeof v === 'object' && v !== null && v instanceof PyObject) v = this.resolved.get(v) ?? v;
             stack.push(v);
             r.pos = at + 2;
             continue;
