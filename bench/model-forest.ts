@@ -2,15 +2,16 @@
 // 100,000 x 20, predict_proba on 1,000,000 rows with that forest, and the forest's artifact size and
 // load time, each next to scikit-learn 1.2.1 (n_jobs=1) measured in the same run. Ratios use CPU
 // time (a busy shared machine inflates wall time unevenly); wall times are printed too.
-// Run: node --import tsx bench/model-forest.ts   (BENCH_SAMPLES / BENCH_TREES scale it down)
+// Run: npm run build && node --import tsx bench/model-forest.ts   (BENCH_SAMPLES / BENCH_TREES scale it down)
 import { createHash } from 'node:crypto';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeArtifact } from '../src/model/artifact.js';
 import { loadDataset } from '../src/model/dataset.js';
 import { fitEstimator } from '../src/model/estimator.js';
 import { loadModelFile } from '../src/model/load.js';
+import type * as Parallel from '../src/model/parallel-predict.js';
 import { parseModelSection } from '../src/model/params.js';
 import { artifactOf } from '../src/model/train.js';
 import type { TreeEnsemblePredictor } from '../src/model/tree-ensemble.js';
@@ -44,6 +45,28 @@ const nRows = data.nRows * tile;
 const predict = timed(() => predictor.predictProbaBatch(rows, nRows));
 const probaSha = createHash('sha256').update(new Uint8Array(predict.value.buffer)).digest('hex');
 
+// The worker-thread predictor runs from dist/ (npm run build); one thread per core.
+const parallelModule = new URL('../dist/model/parallel-predict.js', import.meta.url);
+let parallel: { wall: number; threads: number; same: boolean } | null = null;
+if (existsSync(parallelModule)) {
+  const { createParallelPredictor } = (await import(parallelModule.href)) as typeof Parallel;
+  const pp = createParallelPredictor({
+    kind: 'RandomForestClassifier',
+    task: 'classification',
+    nFeatures: 20,
+    classes: artifact.classes,
+    trees: fit.value.trees,
+    aggregation: 'mean',
+  });
+  await pp.predictBatch(rows.subarray(0, 20 * 4096), 4096);
+  const t0 = performance.now();
+  const out = await pp.predictBatch(rows, nRows);
+  const wall = (performance.now() - t0) / 1000;
+  const same = createHash('sha256').update(new Uint8Array(out.buffer)).digest('hex') === probaSha;
+  parallel = { wall, threads: pp.threads, same };
+  await pp.close();
+}
+
 const jobPath = join(tmpdir(), `lambda-ml-forest-${process.pid}.joblib`);
 const sk = sklearnBaseline({ dataset: mc, model, fitRepeats: 1, predictTile: tile, joblibPath: jobPath });
 rmSync(path, { force: true });
@@ -72,6 +95,16 @@ printTable([
     mrows(sk.predictProba ?? 1),
     `${((sk.predictProba ?? 0) / predict.wall).toFixed(2)}x`,
   ],
+  ...(parallel
+    ? [
+        [
+          `   ${parallel.threads} threads (wall${parallel.same ? ', same bytes' : ', DIFFERENT'})`,
+          mrows(parallel.wall),
+          mrows(sk.predictProba ?? 1),
+          `${((sk.predictProba ?? 0) / parallel.wall).toFixed(2)}x`,
+        ] as [string, string, string, string],
+      ]
+    : []),
   [
     '   sha256 of all probabilities',
     probaSha.slice(0, 16),

@@ -48,23 +48,27 @@ function leafOutput(raw: number[], classification: boolean, out: Float64Array, a
   for (let c = 0; c < raw.length; c++) out[at + c] = (raw[c] as number) / norm;
 }
 
+/** `shared` puts the arrays in SharedArrayBuffers, so worker threads can read them without copies. */
 export function packForest(
   trees: readonly FlatTree[],
   nValues: number,
   classification: boolean,
+  shared = false,
 ): PackedForest {
+  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   let nodes = 0;
   let leaves = 0;
   for (const t of trees) {
     nodes += t.nodeCount;
     for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] === -1) leaves++;
   }
-  const buf = new ArrayBuffer(nodes * 12);
+  const buf = alloc(nodes * 12);
   const f32 = new Float32Array(buf);
   const w = new Int32Array(buf);
-  const roots = new Int32Array(trees.length);
-  const leafValues = new Float64Array(leaves * nValues);
-  const leafRaw = new Float64Array(leaves * nValues);
+  const roots = new Int32Array(alloc(trees.length * 4));
+  const leafValues = new Float64Array(alloc(leaves * nValues * 8));
+  const leafRaw = new Float64Array(alloc(leaves * nValues * 8));
   let next = 0;
   let leaf = 0;
   // Explicit stack of (original node, slot to patch with its new id or -1).
