@@ -2,7 +2,9 @@
 import { RandomState } from '../random-state.js';
 import type { FlatTree } from '../types.js';
 import { type BuilderParams, buildTree } from './builder.js';
-import { ClassificationCriterion, type Criterion, MSECriterion } from './criterion.js';
+import type { Criterion } from './criterion.js';
+import { ClassificationCriterion } from './criterion-classification.js';
+import { MSECriterion } from './criterion-mse.js';
 import { BestSplitter, type Presorted, type SplitterWorkspace } from './splitter.js';
 
 /** Training data in the layout the splitter reads. */
