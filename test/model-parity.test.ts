@@ -180,6 +180,18 @@ const CASES: Record<string, { dataset: unknown; model: unknown }> = {
       },
     },
   },
+  'rf balanced weights with min_weight_fraction_leaf (fractional sums, exact introsort)': {
+    dataset: mc({ n_classes: 3, n_clusters_per_class: 1, weights: [0.6, 0.3] }),
+    model: {
+      RandomForestClassifier: {
+        n_estimators: 6,
+        class_weight: 'balanced',
+        min_weight_fraction_leaf: 0.02,
+        max_samples: 0.7,
+        random_state: 21,
+      },
+    },
+  },
   'rf on a shuffled, non-hypercube, redundant/repeated dataset': {
     dataset: mc({
       n_features: 9,
