@@ -59,15 +59,16 @@ export class ByteReader {
   /** An 8-byte little-endian length; anything past the remaining input is refused without allocating. */
   length8(what: string): number {
     this.need(8, what);
-    const v = this.view.getBigUint64(this.pos, true);
+    // Two 32-bit halves, no BigInt: exact below 2^53, and anything that large is refused anyway.
+    const v = this.view.getUint32(this.pos + 4, true) * 4294967296 + this.view.getUint32(this.pos, true);
     this.pos += 8;
-    if (v > BigInt(this.remaining)) {
+    if (v > this.remaining) {
       // Absurd sizes are refused as limits; anything else past the end means the file was cut short.
       const msg = `${what} claims ${v} bytes at offset ${this.pos - 8}, only ${this.remaining} remain`;
-      if (v > 2n ** 40n) throw new PickleLimitError(msg);
+      if (v > 2 ** 40) throw new PickleLimitError(msg);
       throw new PickleFormatError(`truncated pickle: ${msg}`);
     }
-    return Number(v);
+    return v;
   }
 
   f64be(): number {

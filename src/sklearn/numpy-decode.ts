@@ -85,7 +85,10 @@ export function reduceEncode(args: readonly PyValue[]): Uint8Array {
 export function checkedShape(v: PyValue, limits: ArrayLimits): { shape: number[]; size: number } {
   const shape: number[] = [];
   let size = 1;
-  for (const d of tupleItems(v, 'array shape')) {
+  const dims = tupleItems(v, 'array shape');
+  // An index loop, not for-of: this runs for every array while the code is still interpreted.
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
       fail(`array shape has dimension ${String(d)}`);
     shape.push(d);

@@ -170,6 +170,29 @@ export class PickleVm {
             r.pos = at + 1;
             continue;
           }
+        case 0x95 /* FRAME */:
+          // Frames only group bytes for buffered reading; the stream is read straight through.
+          r.pos = at + 1;
+          r.length8('FRAME');
+          continue;
+        case 0x47 /* BINFLOAT */:
+        case 0x4a /* BININT */:
+          if (stack.length >= maxStack) break;
+          r.pos = at + 1;
+          stack.push(op === 0x47 ? r.f64be() : r.i32());
+          continue;
+        case 0x81 /* NEWOBJ */:
+          r.pos = at + 1;
+          this.newobj(false);
+          continue;
+        case 0x52 /* REDUCE */:
+          r.pos = at + 1;
+          this.reduce();
+          continue;
+        case 0x62 /* BUILD */:
+          r.pos = at + 1;
+          this.build();
+          continue;
         case 0x7d /* EMPTY_DICT */:
         case 0x29 /* EMPTY_TUPLE */:
         case 0x4e /* NONE */:

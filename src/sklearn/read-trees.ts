@@ -74,7 +74,8 @@ export function readForest(s: EstimatorState, classifier: boolean): TreeModel {
     return readTreeEstimator(t, `${s.path}.estimators_[${i}]`, classifier, nFeatures);
   });
   if (classes !== null) {
-    for (const [i, t] of trees.entries()) {
+    for (let i = 0; i < trees.length; i++) {
+      const t = trees[i] as FlatTree;
       if (t.value.length !== t.nodeCount * classes.length) {
         throw new UnsupportedModelError(
           `${s.path}.estimators_[${i}] has a class count different from classes_`,

@@ -93,7 +93,8 @@ function readNodes(nodes: NdArray, path: string): Record<(typeof NODE_FIELDS)[nu
     u32: aligned ? new Uint32Array(b.buffer, b.byteOffset, words * 2) : null,
   };
   const out = {} as Record<(typeof NODE_FIELDS)[number], number[]>;
-  for (const name of NODE_FIELDS) {
+  for (let k = 0; k < NODE_FIELDS.length; k++) {
+    const name = NODE_FIELDS[k] as (typeof NODE_FIELDS)[number];
     const f = fields.get(name);
     if (!f || !'iuf'.includes(f.dtype.kind)) fail(path, `node dtype has no numeric field '${name}'`);
     out[name] = readColumn(nodes.size, size, f.dtype, f.offset, v);
