@@ -86,11 +86,11 @@ describe('prediction function in the runtime client', () => {
       reply.body.map((r) => r.prediction),
       SKLEARN_CLASSES,
     );
-    reply.body.forEach((r, i) => {
-      r.probabilities.forEach((p, j) =>
-        assert.ok(Math.abs(p - (SKLEARN_PROBA[i]?.[j] ?? Number.NaN)) < 1e-12),
-      );
-    });
+    for (const [i, r] of reply.body.entries()) {
+      for (const [j, p] of r.probabilities.entries()) {
+        assert.ok(Math.abs(p - (SKLEARN_PROBA[i]?.[j] ?? Number.NaN)) < 1e-12, `row ${i} class ${j}: ${p}`);
+      }
+    }
   });
 
   it('answers a Function URL event with a base64 body as an HTTP response', async () => {
