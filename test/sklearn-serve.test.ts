@@ -1,0 +1,85 @@
+// `lambda-ml serve --model m.joblib` end to end through the emulator and runtime, with the prediction
+// handler's code and loadAnyModelFile as its loader (what function/handler.js does once it uses it).
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { markerPath, sklearnFixtures } from './sklearn-fixtures.js';
+
+const fx = sklearnFixtures();
+const dist = join(import.meta.dirname, '..', 'dist');
+const cli = join(dist, 'cli', 'main.js');
+const taskRoot = mkdtempSync(join(tmpdir(), 'lambda-ml-sklearn-serve-'));
+after(() => rmSync(taskRoot, { recursive: true, force: true }));
+mkdirSync(join(taskRoot, 'function'));
+writeFileSync(
+  join(taskRoot, 'function', 'handler.mjs'),
+  `import { loadAnyModelFile } from ${JSON.stringify(join(dist, 'sklearn', 'load-any.js'))};
+import { loadModelAtInit, locateModel } from ${JSON.stringify(join(dist, 'function', 'model-source.js'))};
+import { createPredictionHandler } from ${JSON.stringify(join(dist, 'function', 'predict.js'))};
+export const handler = createPredictionHandler(loadModelAtInit(locateModel(process.env, ${JSON.stringify(taskRoot)}, process.cwd()), loadAnyModelFile));
+`,
+);
+
+/** Starts serve on an ephemeral port, invokes once with `body`, stops it (by PID); returns the answer. */
+async function serveOnce(model: string, body: string): Promise<string> {
+  const args = [
+    'serve',
+    '--port',
+    '0',
+    '--model',
+    model,
+    '--task-root',
+    taskRoot,
+    '--handler',
+    'function/handler.handler',
+  ];
+  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stderr?.on('data', (c: Buffer) => {
+        text += c.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(text);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
+    });
+    const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, { method: 'POST', body });
+    return await res.text();
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGTERM');
+    await new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)));
+  }
+}
+
+test("serving modelo.joblib answers the tutorial's request with 1", { timeout: 40_000 }, async () => {
+  assert.equal(
+    await serveOnce(join(fx.dir, 'modelo.joblib'), '{"data": [0,0,0,0]}'),
+    '{"statusCode":200,"body":1}',
+  );
+});
+
+test('serving a string-label boosting model from a gzip joblib answers with the label', {
+  timeout: 40_000,
+}, async () => {
+  const m = fx.models.find((e) => e.file === 'gb_clf_multi_gzip.joblib');
+  assert.ok(m);
+  const answer = await serveOnce(join(fx.dir, m.file), JSON.stringify({ data: m.rows[0] }));
+  assert.equal(answer, JSON.stringify({ statusCode: 200, body: m.predict[0] }));
+});
+
+test('serving a malicious joblib is an init error naming the refused global; nothing runs', {
+  timeout: 40_000,
+}, async () => {
+  rmSync(markerPath(fx.dir), { force: true });
+  const answer = await serveOnce(join(fx.dir, 'malicious', 'os_system.joblib'), '{"data": [0,0,0,0]}');
+  assert.match(answer, /refused pickle global posix\.system/);
+  assert.equal(existsSync(markerPath(fx.dir)), false);
+});
