@@ -85,6 +85,17 @@ test('an unsupported estimator is named, with the supported list', () => {
   );
 });
 
+test('a multi-output model is refused, saying only single-output models are read', () => {
+  assert.throws(
+    () => loadAnyModelFile(join(fx.dir, 'unsupported', 'multi_output.joblib')),
+    (e: Error) => {
+      assert.ok(e instanceof UnsupportedModelError);
+      assert.match(e.message, /2 outputs; only single-output models are supported/);
+      return true;
+    },
+  );
+});
+
 test('an unknown scikit-learn version is named, with the supported range', () => {
   assert.throws(
     () => loadAnyModelFile(join(fx.dir, 'unsupported', 'future_version.joblib')),
