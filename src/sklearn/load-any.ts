@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { LambdaMlError } from '../core/errors.js';
 import { createPredictor } from '../model/artifact.js';
 import { loadModelFile } from '../model/load.js';
 import type { ModelArtifact, Predictor } from '../model/types.js';
-import { ModelFileError, SklearnError } from './errors.js';
+import { ModelFileError } from './errors.js';
 import { type ReadOptions, readSklearnBytes } from './read.js';
 import { toArtifact } from './to-artifact.js';
 
@@ -28,10 +29,11 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-/** Re-throws a reader error with the path in front, keeping its class (UnsafePickleError stays one). */
+/** Re-throws a typed error with the path in front, keeping its class (UnsafePickleError stays one). */
 function withPath(path: string, error: unknown): never {
-  if (error instanceof SklearnError) {
-    const Ctor = error.constructor as new (m: string, o: object) => SklearnError;
+  // Any typed error (the model area's ArtifactError too, from building the predictor) gets the path.
+  if (error instanceof LambdaMlError) {
+    const Ctor = error.constructor as new (m: string, o: object) => LambdaMlError;
     throw new Ctor(`${path}: ${error.message}`, { cause: error, context: { ...error.context, path } });
   }
   throw error;
