@@ -9,6 +9,7 @@ import { serializeArtifact } from '../src/model/artifact.js';
 import { trainFromConfig } from '../src/model/train.js';
 import { type FakeRuntimeApi, startFakeRuntimeApi } from './runtime-fake-api.js';
 import { BASE_ENV, type RuntimeProcess, spawnRuntime } from './runtime-process.js';
+import { sklearnFixtures } from './sklearn-fixtures.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const CONFIG = fileURLToPath(new URL('../config/default-training.json', import.meta.url));
@@ -158,4 +159,30 @@ describe('prediction function init errors name the model path', () => {
       assert.equal((await runtime.exited).code, 129);
     });
   }
+});
+
+describe('prediction function with a scikit-learn file as MODEL_PATH', () => {
+  it("serves the tutorial's modelo.joblib like scikit-learn", async () => {
+    const fx = sklearnFixtures();
+    const modelo = fx.models.find((m) => m.file === 'modelo.joblib');
+    assert.ok(modelo, 'the fixture script no longer writes modelo.joblib');
+    const { api, runtime } = await launch({ MODEL_PATH: join(fx.dir, 'modelo.joblib') });
+    api.enqueue({ requestId: 'j-1', body: JSON.stringify({ data: modelo.rows }) });
+    const reply = await api.waitFor((r) => r.path.startsWith('/2018-06-01/runtime/invocation/j-1/'));
+    assert.deepEqual(JSON.parse(reply.body), { statusCode: 200, body: modelo.predict });
+    assert.match(runtime.stdout(), /loaded RandomForestClassifier \(4 features\) from .*modelo\.joblib/);
+  });
+
+  it('reports a binary file that is no model as an init error naming the path', async () => {
+    writeFileSync(join(dir, 'garbage.joblib'), Buffer.from([0x80, 0x04, 0x95, 0xff, 0x00, 0x13, 0x37]));
+    const { api, runtime } = await launch({ MODEL_PATH: join(dir, 'garbage.joblib') });
+    const posted = await api.waitFor((r) => r.path === INIT_ERROR);
+    const body = JSON.parse(posted.body) as { errorType: string; errorMessage: string };
+    assert.equal(body.errorType, 'ModelInitError');
+    assert.match(
+      body.errorMessage,
+      /^cannot load the model from .*garbage\.joblib \(MODEL_PATH=.*garbage\.joblib\): /,
+    );
+    assert.equal((await runtime.exited).code, 129);
+  });
 });

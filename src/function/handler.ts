@@ -1,14 +1,20 @@
-// The Lambda prediction function (`function/handler.handler`): loads the model once at init, then predicts.
+// The Lambda prediction function (`function/handler.handler`): loads the model (JSON artifact or scikit-learn
+// file) once at init, then predicts.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../model/load.js';
-import { loadModelAtInit, locateModel } from './model-source.js';
+import { loadModelAtInit, locateModel, looksLikeJson } from './model-source.js';
 import { createPredictionHandler } from './predict.js';
 
 const location = locateModel(process.env, dirname(fileURLToPath(import.meta.url)), process.cwd());
 // process.hrtime, not the `performance` global: the first touch of that global loads perf_hooks (~1 ms).
 const started = process.hrtime.bigint();
-const predictor = loadModelAtInit(location, loadModelFile);
+// A scikit-learn file (joblib/pickle, told by its bytes) needs the safe pickle reader; it is imported only
+// then, so a JSON model's cold start does not load it.
+const load = looksLikeJson(location.path)
+  ? loadModelFile
+  : (await import('../sklearn/load-any.js')).loadAnyModelFile;
+const predictor = loadModelAtInit(location, load);
 console.log(
   `loaded ${predictor.kind} (${predictor.nFeatures} features) from ${location.path} in ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms`,
 );

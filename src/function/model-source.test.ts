@@ -1,9 +1,12 @@
 // Where the model path comes from, and how a failed load is reported.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
-import { loadModelAtInit, locateModel } from './model-source.js';
+import { loadModelAtInit, locateModel, looksLikeJson } from './model-source.js';
 
 describe('locateModel', () => {
   it('uses MODEL_PATH, relative to the working directory', () => {
@@ -48,5 +51,29 @@ describe('loadModelAtInit', () => {
           'cannot load the model from /m.json (MODEL_PATH=/m.json): cannot read model file /m.json (ENOENT)' &&
         error.cause === cause,
     );
+  });
+});
+
+describe('looksLikeJson', () => {
+  it('tells a JSON artifact from a pickle by the first non-blank byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-sniff-'));
+    try {
+      const file = (name: string, bytes: string | Buffer) => {
+        writeFileSync(join(dir, name), bytes);
+        return join(dir, name);
+      };
+      assert.equal(looksLikeJson(file('a.json', '{"format":"lambda-ml-model"}')), true);
+      assert.equal(looksLikeJson(file('b.json', '\ufeff \n\t{}')), true);
+      assert.equal(looksLikeJson(file('c.joblib', Buffer.from([0x80, 0x04, 0x95]))), false);
+      assert.equal(looksLikeJson(file('d.z', Buffer.from([0x78, 0x9c, 0x01]))), false);
+      assert.equal(looksLikeJson(file('e.txt', '[1, 2]')), false);
+      assert.equal(
+        looksLikeJson(join(dir, 'absent.json')),
+        true,
+        'unreadable files go to the JSON loader for its error',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
-// Where the function's model comes from (MODEL_PATH, else model.json beside the handler) and its one load at init.
+// Where the function's model comes from (MODEL_PATH, else model.json beside the handler), which loader it
+// needs, and its one load at init.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
@@ -38,4 +40,38 @@ export function loadModelAtInit(location: ModelLocation, load: (path: string) =>
       context: { path: location.path },
     });
   }
+}
+
+/**
+ * True when the file's first non-blank byte is `{` (a JSON artifact); false for anything else, such as
+ * a joblib/pickle file. An unreadable file counts as JSON so the JSON loader reports the read error.
+ */
+export function looksLikeJson(path: string): boolean {
+  const head = Buffer.alloc(64);
+  let n: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+  for (const byte of head.subarray(0, n)) {
+    // Whitespace and a UTF-8 byte-order mark may precede the object.
+    if (
+      byte === 0x20 ||
+      byte === 0x09 ||
+      byte === 0x0a ||
+      byte === 0x0d ||
+      byte === 0xef ||
+      byte === 0xbb ||
+      byte === 0xbf
+    )
+      continue;
+    return byte === 0x7b;
+  }
+  return true;
 }
