@@ -1,6 +1,6 @@
 // `lambda-ml invoke`: one synchronous invocation through the AWS SDK v3, against the local emulator or real Lambda.
 import { readFileSync } from 'node:fs';
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { LambdaMlError, UsageError } from '../../core/errors.js';
 
@@ -46,11 +46,15 @@ function checkEndpoint(endpoint: string): void {
   }
 }
 
+/** The SDK takes ~300 ms to import, so only `invoke` loads it, not every `lambda-ml` command. */
+const loadSdk = () => import('@aws-sdk/client-lambda');
+
 /** The same client for both targets; a local endpoint needs no real credentials and gets no retries. */
-export function createClient(
+export async function createClient(
   flags: Pick<InvokeFlags, 'endpoint' | 'region'>,
   env = process.env,
-): LambdaClient {
+): Promise<LambdaClient> {
+  const { LambdaClient } = await loadSdk();
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (flags.endpoint === undefined) {
     if (region === undefined) {
@@ -115,7 +119,8 @@ export function registerInvoke(program: Command): void {
       // warning only buries the one line this command prints.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const payload = readPayload(flags.payload);
-      const client = createClient(flags);
+      const client = await createClient(flags);
+      const { InvokeCommand } = await loadSdk();
       const target = flags.endpoint ?? `function ${flags.function}`;
       let result: InvokeCommandOutput;
       try {
