@@ -192,6 +192,27 @@ const CASES: Record<string, { dataset: unknown; model: unknown }> = {
       },
     },
   },
+  'tracking-selection centroids (10 informative), weights for every class, class_sep 2': {
+    dataset: mc({
+      n_features: 12,
+      n_informative: 10,
+      n_redundant: 0,
+      weights: [0.3, 0.7],
+      flip_y: 0,
+      class_sep: 2.0,
+    }),
+    model: { DecisionTreeClassifier: { max_depth: 4, max_features: 'sqrt', random_state: 5 } },
+  },
+  'more than 30 informative features (extra random centroid bits)': {
+    dataset: mc({
+      n_samples: 200,
+      n_features: 33,
+      n_informative: 31,
+      n_redundant: 1,
+      n_clusters_per_class: 3,
+    }),
+    model: { DecisionTreeClassifier: { max_depth: 3, random_state: 6 } },
+  },
   'rf on a shuffled, non-hypercube, redundant/repeated dataset': {
     dataset: mc({
       n_features: 9,
