@@ -51,7 +51,10 @@ function harness(overrides: { timeoutMs?: number; rss?: () => number; limit?: nu
   };
   const pool = new Pool(deps, overrides.limit ?? 2);
   const tick = () => new Promise((resolve) => setImmediate(resolve));
-  return { pool, handlers, children, kills, logs, tick, advance: (ms: number) => void (now += ms) };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { pool, handlers, children, kills, logs, tick, advance };
 }
 
 const request = (event: unknown) => ({ payload: Buffer.from(JSON.stringify(event)) });
