@@ -15,7 +15,7 @@ const CONFIG = fileURLToPath(new URL('../config/default-training.json', import.m
 export interface Workdir {
   readonly dir: string;
   readonly modelPath: string;
-  /** A task root with `noop.mjs` (`export const handler = async () => 1`). */
+  /** A task root with `noop.mjs` (`export const handler = async () => 1`) and `floor.mjs` (one GET). */
   readonly noopRoot: string;
   remove(): void;
 }
@@ -26,6 +26,12 @@ export function makeWorkdir(): Workdir {
   const modelPath = join(dir, 'model.json');
   writeFileSync(modelPath, serializeArtifact(trainFromConfig(JSON.parse(readFileSync(CONFIG, 'utf8')))));
   writeFileSync(join(dir, 'noop.mjs'), 'export const handler = async () => 1;\n');
+  // The floor for a Node program started from a file: one ES module, one GET /next, nothing else.
+  writeFileSync(
+    join(dir, 'floor.mjs'),
+    "import http from 'node:http';\n" +
+      "http.get('http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtime/invocation/next');\n",
+  );
   return { dir, modelPath, noopRoot: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
