@@ -1,6 +1,10 @@
 // scikit-learn 1.2.1's ClassificationCriterion with Gini and Entropy, every sum in the same order and
 // every operation separately rounded, so impurities and proxies are bit-identical to the Cython code.
-import { type Criterion, FEATURE_THRESHOLD, genericScan, improvement } from './criterion.js';
+
+import type { Candidates } from './class-scans.js';
+import { entropyScan, entropyScan2, giniScan2 } from './class-scans.js';
+import { type Criterion, genericScan, improvement } from './criterion.js';
+import { entropy, gini } from './impurity.js';
 
 /** `ClassificationCriterion` for one output; `kind` picks Gini or Entropy impurity. */
 export class ClassificationCriterion implements Criterion {
@@ -9,23 +13,25 @@ export class ClassificationCriterion implements Criterion {
   wR = 0;
   weightedNSamples = 0;
   readonly nValues: number;
-  private readonly sumTotal: Float64Array;
-  private readonly sumLeft: Float64Array;
-  private readonly sumRight: Float64Array;
-  private samples: Int32Array = new Int32Array(0);
-  private start = 0;
-  private end = 0;
-  private pos = 0;
+  readonly sumTotal: Float64Array;
+  readonly sumLeft: Float64Array;
+  readonly sumRight: Float64Array;
+  samples: Int32Array = new Int32Array(0);
+  start = 0;
+  end = 0;
+  pos = 0;
   private readonly impurityOf: (sums: Float64Array, w: number) => number;
   private readonly tmp = new Float64Array(2);
   private readonly isGini: boolean;
+  /** Scratch for entropyScan2's candidate positions. */
+  candidateScratch: Candidates | null = null;
   scanPos = -1;
   scanProxy = -Infinity;
 
   constructor(
     kind: 'gini' | 'entropy',
-    private readonly y: Int32Array,
-    private readonly weight: Float64Array,
+    readonly y: Int32Array,
+    readonly weight: Float64Array,
     nClasses: number,
     log: (x: number) => number,
   ) {
@@ -38,75 +44,10 @@ export class ClassificationCriterion implements Criterion {
   }
 
   scan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
-    if (this.isGini && this.nValues === 2) this.giniScan2(Xf, minSamplesLeaf, minWeightLeaf);
-    else genericScan(this, Xf, this.start, this.end, minSamplesLeaf, minWeightLeaf);
-  }
-
-  /** giniScan for two classes, with the class sums in locals (same operations, same order). */
-  private giniScan2(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
-    const { samples, weight, y, sumTotal, start, end, wN } = this;
-    const t0 = sumTotal[0] as number;
-    const t1 = sumTotal[1] as number;
-    let l0 = 0.0;
-    let l1 = 0.0;
-    let pos = start;
-    let wL = 0.0;
-    let bestPos = -1;
-    let bestProxy = -Infinity;
-    let p = start;
-    while (p < end) {
-      let x = Xf[p] as number;
-      while (p + 1 < end) {
-        const nx = Xf[p + 1] as number;
-        if (nx > Math.fround(x + FEATURE_THRESHOLD)) break;
-        p += 1;
-        x = nx;
-      }
-      p += 1;
-      if (p >= end) continue;
-      if (p - start < minSamplesLeaf || end - p < minSamplesLeaf) continue;
-      if (p - pos <= end - p) {
-        for (let q = pos; q < p; q++) {
-          const i = samples[q] as number;
-          const w = weight[i] as number;
-          if (y[i] === 0) l0 += w;
-          else l1 += w;
-          wL += w;
-        }
-      } else {
-        l0 = t0;
-        l1 = t1;
-        wL = wN;
-        for (let q = end - 1; q >= p; q--) {
-          const i = samples[q] as number;
-          const w = weight[i] as number;
-          if (y[i] === 0) l0 -= w;
-          else l1 -= w;
-          wL -= w;
-        }
-      }
-      pos = p;
-      const wR = wN - wL;
-      if (wL < minWeightLeaf || wR < minWeightLeaf) continue;
-      const r0 = t0 - l0;
-      const r1 = t1 - l1;
-      const giniL = 0.0 + (1.0 - (l0 * l0 + l1 * l1) / (wL * wL));
-      const giniR = 0.0 + (1.0 - (r0 * r0 + r1 * r1) / (wR * wR));
-      const proxy = -wR * giniR - wL * giniL;
-      if (proxy > bestProxy) {
-        bestProxy = proxy;
-        bestPos = p;
-      }
-    }
-    this.sumLeft[0] = l0;
-    this.sumLeft[1] = l1;
-    this.sumRight[0] = t0 - l0;
-    this.sumRight[1] = t1 - l1;
-    this.pos = pos;
-    this.wL = wL;
-    this.wR = wN - wL;
-    this.scanPos = bestPos;
-    this.scanProxy = bestProxy;
+    if (this.isGini && this.nValues === 2) giniScan2(this, Xf, minSamplesLeaf, minWeightLeaf);
+    else if (this.isGini) genericScan(this, Xf, this.start, this.end, minSamplesLeaf, minWeightLeaf);
+    else if (this.nValues === 2) entropyScan2(this, Xf, minSamplesLeaf, minWeightLeaf);
+    else entropyScan(this, Xf, minSamplesLeaf, minWeightLeaf);
   }
 
   init(samples: Int32Array, start: number, end: number): void {
@@ -193,27 +134,4 @@ export class ClassificationCriterion implements Criterion {
   nodeValue(dest: Float64Array, offset: number): void {
     dest.set(this.sumTotal, offset);
   }
-}
-
-function gini(sums: Float64Array, w: number): number {
-  let sq = 0.0;
-  for (let c = 0; c < sums.length; c++) {
-    const v = sums[c] as number;
-    sq += v * v;
-  }
-  return 0.0 + (1.0 - sq / (w * w));
-}
-
-/** sklearn's `_utils.log`: a base-2 log computed as ln(x) / ln(2.0) with the C library's ln. */
-function entropy(sums: Float64Array, w: number, ln: (x: number) => number): number {
-  const ln2 = ln(2.0);
-  let e = 0.0;
-  for (let c = 0; c < sums.length; c++) {
-    let v = sums[c] as number;
-    if (v > 0.0) {
-      v /= w;
-      e -= v * (ln(v) / ln2);
-    }
-  }
-  return e;
 }
