@@ -64,25 +64,36 @@ function introsort(Xf: Float32Array, S: Int32Array, s0: number, n0: number, maxd
     }
     maxd -= 1;
     const pivot = median3(Xf, s, n);
-    let i = 0;
-    let l = 0;
-    let r = n;
+    // 3-way partition; the swaps are written out (same sequence as sklearn's swap calls).
+    let i = s;
+    let l = s;
+    let r = s + n;
     while (i < r) {
-      const v = Xf[s + i] as number;
+      const v = Xf[i] as number;
       if (v < pivot) {
-        swap(Xf, S, s + i, s + l);
+        if (i !== l) {
+          const si = S[i] as number;
+          Xf[i] = Xf[l] as number;
+          S[i] = S[l] as number;
+          Xf[l] = v;
+          S[l] = si;
+        }
         i += 1;
         l += 1;
       } else if (v > pivot) {
         r -= 1;
-        swap(Xf, S, s + i, s + r);
+        const si = S[i] as number;
+        Xf[i] = Xf[r] as number;
+        S[i] = S[r] as number;
+        Xf[r] = v;
+        S[r] = si;
       } else {
         i += 1;
       }
     }
-    introsort(Xf, S, s, l, maxd);
-    s += r;
-    n -= r;
+    introsort(Xf, S, s, l - s, maxd);
+    n -= r - s;
+    s = r;
   }
 }
 
