@@ -1,6 +1,10 @@
 // scikit-learn's introsort of float32 feature values that carries the sample indices along. Ties are
 // ordered exactly as the Cython code orders them, because regression and weighted sums depend on it.
 
+import { glibcLog } from '../glibc-log.js';
+
+const LN2_GLIBC = glibcLog(2.0);
+
 function swap(Xf: Float32Array, S: Int32Array, i: number, j: number): void {
   const x = Xf[i] as number;
   Xf[i] = Xf[j] as number;
@@ -101,6 +105,6 @@ function introsort(Xf: Float32Array, S: Int32Array, s0: number, n0: number, maxd
 export function sortSamples(Xf: Float32Array, S: Int32Array, start: number, n: number): void {
   if (n === 0) return;
   // sklearn: maxd = 2 * <int>log2(n), with log2(x) = ln(x) / ln(2.0)
-  const maxd = 2 * Math.trunc(Math.log(n) / Math.LN2);
+  const maxd = 2 * Math.trunc(glibcLog(n) / LN2_GLIBC);
   introsort(Xf, S, start, n, maxd);
 }
