@@ -58,3 +58,25 @@ test('convert explains how to re-save a bz2 file', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /bz2-compressed.*compress=\('zlib', 3\)/);
 });
+
+test('predict reads a joblib file directly and answers like scikit-learn', () => {
+  const m = fx.models.find((e) => e.file === 'modelo.joblib');
+  assert.ok(m);
+  const input = m.rows.map((row) => JSON.stringify(row)).join('\n');
+  const r = spawnSync(process.execPath, [cli, 'predict', '--model', join(fx.dir, 'modelo.joblib')], {
+    encoding: 'utf8',
+    input,
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { prediction: unknown; probabilities: number[] });
+  assert.equal(lines.length, m.rows.length);
+  assert.ok(m.proba);
+  lines.forEach((line, i) => {
+    assert.equal(line.prediction, m.predict[i]);
+    assert.deepEqual(line.probabilities, m.proba?.[i]);
+  });
+});

@@ -2,6 +2,7 @@
 // needs, and its one load at init.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { startsLikeJson } from '../model/load.js';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
 
@@ -59,19 +60,5 @@ export function looksLikeJson(path: string): boolean {
   } catch {
     return true;
   }
-  for (const byte of head.subarray(0, n)) {
-    // Whitespace and a UTF-8 byte-order mark may precede the object.
-    if (
-      byte === 0x20 ||
-      byte === 0x09 ||
-      byte === 0x0a ||
-      byte === 0x0d ||
-      byte === 0xef ||
-      byte === 0xbb ||
-      byte === 0xbf
-    )
-      continue;
-    return byte === 0x7b;
-  }
-  return true;
+  return startsLikeJson(head.subarray(0, n));
 }

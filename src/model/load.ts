@@ -22,3 +22,16 @@ export function loadModelFile(path: string): Predictor {
     throw error;
   }
 }
+
+/**
+ * True when the bytes look like a JSON artifact: the first byte after blanks (and a UTF-8 byte-order
+ * mark) is `{`. Anything else, such as a joblib/pickle file (0x80, 0x78, 0x1f 0x8b ...), is not.
+ */
+export function startsLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf)
+      continue;
+    return b === 0x7b;
+  }
+  return false;
+}

@@ -4,21 +4,11 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LambdaMlError } from '../core/errors.js';
 import { createPredictor } from '../model/artifact.js';
-import { loadModelFile } from '../model/load.js';
+import { loadModelFile, startsLikeJson } from '../model/load.js';
 import type { ModelArtifact, Predictor } from '../model/types.js';
 import { ModelFileError } from './errors.js';
 import { type ReadOptions, readSklearnBytes } from './read.js';
 import { toArtifact } from './to-artifact.js';
-
-/** True when the bytes look like a JSON artifact (first non-blank byte `{`) rather than a pickle container. */
-export function isJsonModel(bytes: Uint8Array): boolean {
-  for (const b of bytes) {
-    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf)
-      continue;
-    return b === 0x7b;
-  }
-  return false;
-}
 
 function readBytes(path: string): Uint8Array {
   try {
@@ -57,7 +47,7 @@ export function readSklearnFile(path: string, options: ReadOptions = {}): ModelA
  */
 export function loadAnyModelFile(path: string, options: ReadOptions = {}): Predictor {
   const bytes = readBytes(path);
-  if (isJsonModel(bytes)) return loadModelFile(path);
+  if (startsLikeJson(bytes)) return loadModelFile(path);
   try {
     const { model } = readSklearnBytes(bytes, options);
     // No hash here: this artifact only feeds a Predictor and is never written (convert records it).

@@ -4,8 +4,8 @@ import { createReadStream, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { describeError, UsageError } from '../../core/errors.js';
-import { loadModelFile } from '../../model/load.js';
 import type { Predictor } from '../../model/types.js';
+import { loadAnyModelFile } from '../../sklearn/load-any.js';
 
 /** Parses one input line into a row, with messages that say what is wrong. */
 export function parseRow(line: string): unknown[] {
@@ -34,10 +34,10 @@ export function registerPredict(program: Command): void {
   program
     .command('predict')
     .description('predict JSON-lines rows (arrays of numbers) from a file or stdin with a model artifact')
-    .requiredOption('--model <file>', 'model artifact (JSON)')
+    .requiredOption('--model <file>', 'model: a lambda-ml JSON artifact or a scikit-learn .joblib/.pkl file')
     .option('--input <file>', 'JSON lines, one row per line (default: stdin)')
     .action(async (flags: { model: string; input?: string }) => {
-      const predictor = loadModelFile(flags.model);
+      const predictor = loadAnyModelFile(flags.model);
       let input: NodeJS.ReadableStream = process.stdin;
       if (flags.input !== undefined) {
         let fd: number;
