@@ -82,6 +82,16 @@ test('truncated, edited, unknown-version and damaged files are rejected', () => 
   const badFeature = structuredClone(a);
   (badFeature.estimator as typeof est).trees[1]?.feature.splice(0, 1, 5);
   rejects(resign(badFeature), /feature 5 out of \[0, 5\)/, 'feature out of range');
+  // A DAG: the root's right link points into its left subtree, so one node has two parents.
+  const shared = structuredClone(a);
+  const t0 = (shared.estimator as typeof est).trees[0] as {
+    childrenLeft: number[];
+    childrenRight?: number[];
+  };
+  const left = t0.childrenLeft[0] as number;
+  assert.ok(left > 0 && (t0.childrenLeft[left] as number) > 0, 'the fixture tree has depth >= 2');
+  t0.childrenRight?.splice(0, 1, t0.childrenLeft[left] as number);
+  rejects(resign(shared), /shares a child with another node/, 'shared child');
   const shortValue = structuredClone(a);
   (shortValue.estimator as typeof est).trees[2]?.value.pop();
   rejects(resign(shortValue), /value: expected an array of/, 'value length');

@@ -36,21 +36,43 @@ function validateTree(t: unknown, where: string, nFeatures: number, nValues: num
     fail(`${where}.maxDepth`, 'expected an integer');
   for (const f of FIELDS) numberArray(tree[f], n, `${where}.${f}`);
   numberArray(tree.value, n * nValues, `${where}.value`);
-  const ft = tree as unknown as FlatTree;
+  const problem = treeStructureProblem(tree as unknown as FlatTree, nFeatures);
+  if (problem !== null) fail(where, problem);
+}
+
+/**
+ * Why the node links of a tree do not form a proper tree, or null when they do: every split node has
+ * two distinct children with later ids (pre-order, so no cycles) and a feature in range, and every node
+ * but the root has exactly one parent. A DAG of forward links would be acyclic yet could have
+ * exponentially many root-to-leaf paths, which a depth-first walk (the packer) would follow.
+ * Shared by the artifact parser and the scikit-learn reader.
+ */
+export function treeStructureProblem(t: FlatTree, nFeatures: number): string | null {
+  const n = t.nodeCount;
+  const parents = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const l = ft.childrenLeft[i] as number;
-    const r = ft.childrenRight[i] as number;
-    const f = ft.feature[i] as number;
+    const l = t.childrenLeft[i] as number;
+    const r = t.childrenRight[i] as number;
     if (l === -1 || r === -1) {
-      if (l !== -1 || r !== -1) fail(`${where} node ${i}`, 'a leaf must have both children -1');
+      if (l !== -1 || r !== -1) return `node ${i}: a leaf must have both children -1, got (${l}, ${r})`;
       continue;
     }
     if (!Number.isInteger(l) || !Number.isInteger(r) || l <= i || r <= i || l >= n || r >= n || l === r) {
-      fail(`${where} node ${i}`, `children (${l}, ${r}) must be distinct node ids after ${i} and below ${n}`);
+      return `node ${i}: children (${l}, ${r}) must be distinct node ids after ${i} and below ${n}`;
     }
+    if (parents[l] !== 0 || parents[r] !== 0) {
+      return `node ${i} shares a child with another node: the nodes do not form a tree`;
+    }
+    parents[l] = 1;
+    parents[r] = 1;
+    const f = t.feature[i] as number;
     if (!Number.isInteger(f) || f < 0 || f >= nFeatures)
-      fail(`${where} node ${i}`, `feature ${f} out of [0, ${nFeatures})`);
+      return `node ${i}: feature ${f} out of [0, ${nFeatures})`;
   }
+  for (let i = 1; i < n; i++) {
+    if (parents[i] === 0) return `node ${i} is not reachable from the root`;
+  }
+  return null;
 }
 
 /** Validates `estimator: {trees: FlatTree[]}` of a tree kind. */

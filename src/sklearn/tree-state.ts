@@ -1,4 +1,5 @@
 // Turns a pickled sklearn `Tree` (its reduce args and state: nodes, values) into a validated FlatTree.
+import { treeStructureProblem } from '../model/tree-validate.js';
 import type { FlatTree } from '../model/types.js';
 import { UnsupportedModelError } from './errors.js';
 import { type Dtype, readScalar } from './numpy-dtype.js';
@@ -129,26 +130,6 @@ function readColumn(n: number, size: number, dtype: Dtype, offset: number, v: Vi
 
 /** Children point forward (so prediction always ends), leaves are marked both sides, features exist. */
 function checkStructure(t: FlatTree, nFeatures: number, path: string): void {
-  // Every node but the root has exactly one parent: a tree, not a DAG. (A DAG of forward links is
-  // acyclic but can have exponentially many root-to-leaf paths, which a depth-first walk would follow.)
-  const parents = new Uint8Array(t.nodeCount);
-  for (let i = 0; i < t.nodeCount; i++) {
-    const l = t.childrenLeft[i] ?? -1;
-    const r = t.childrenRight[i] ?? -1;
-    if (l === -1 && r === -1) continue;
-    if (!(l > i && r > i && l < t.nodeCount && r < t.nodeCount && l !== r)) {
-      fail(path, `node ${i} has children (${l}, ${r}); expected -1 or later node ids below ${t.nodeCount}`);
-    }
-    if ((parents[l] as number) > 0 || (parents[r] as number) > 0) {
-      fail(path, `node ${i} shares a child with another node: the nodes do not form a tree`);
-    }
-    parents[l] = 1;
-    parents[r] = 1;
-    const f = t.feature[i] ?? -1;
-    if (!Number.isInteger(f) || f < 0 || f >= nFeatures)
-      fail(path, `node ${i} splits on feature ${f} of ${nFeatures}`);
-  }
-  for (let i = 1; i < t.nodeCount; i++) {
-    if (parents[i] === 0) fail(path, `node ${i} is not reachable from the root`);
-  }
+  const problem = treeStructureProblem(t, nFeatures);
+  if (problem !== null) fail(path, problem);
 }
