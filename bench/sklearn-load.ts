@@ -10,17 +10,12 @@ import { trainFromConfig } from '../src/model/train.js';
 import type { Predictor } from '../src/model/types.js';
 import { loadAnyModelFile, readSklearnFile } from '../src/sklearn/load-any.js';
 import { sklearnFixtures } from '../test/sklearn-fixtures.js';
+import { median } from './launch-common.js';
 
 const LOADS = Number(process.env.LOADS ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const fx = sklearnFixtures();
 const modelo = join(fx.dir, 'modelo.joblib');
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 /** joblib.load in Python: import cost, first load after import, median of repeated loads, predict_proba per row. */
 const PY = `
