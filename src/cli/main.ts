@@ -3,48 +3,47 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
-import { registerBench } from './commands/bench.js';
-import { registerConvert } from './commands/convert.js';
-import { registerCost } from './commands/cost.js';
-import { registerDataset } from './commands/dataset.js';
-import { registerDeploy } from './commands/deploy.js';
-import { registerInvoke } from './commands/invoke.js';
-import { registerPredict } from './commands/predict.js';
-import { registerRuntime } from './commands/runtime.js';
-import { registerServe } from './commands/serve.js';
-import { registerStart } from './commands/start.js';
-import { registerSynth } from './commands/synth.js';
-import { registerTrain } from './commands/train.js';
 
-// Subcommands: one module each under ./commands, registered in this list (keep one import per line).
-const registrations: Array<(program: Command) => void> = [
-  registerStart,
-  registerConvert,
-  registerServe,
-  registerBench,
-  registerSynth,
-  registerDeploy,
-  registerInvoke,
-  registerCost,
-  registerTrain,
-  registerPredict,
-  registerDataset,
-  registerRuntime,
-];
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Subcommands, one module each under ./commands, in help order. They are imported on demand: a run
+ * loads only the module of the command it names (the others pull in the model trainer, the pickle
+ * reader, the emulator... and would add a few hundred ms to every start), and all of them only for
+ * top-level help, version or an unknown command.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  start: async () => (await import('./commands/start.js')).registerStart,
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  predict: async () => (await import('./commands/predict.js')).registerPredict,
+  dataset: async () => (await import('./commands/dataset.js')).registerDataset,
+  convert: async () => (await import('./commands/convert.js')).registerConvert,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  runtime: async () => (await import('./commands/runtime.js')).registerRuntime,
+  bench: async () => (await import('./commands/bench.js')).registerBench,
+  invoke: async () => (await import('./commands/invoke.js')).registerInvoke,
+  synth: async () => (await import('./commands/synth.js')).registerSynth,
+  deploy: async () => (await import('./commands/deploy.js')).registerDeploy,
+  cost: async () => (await import('./commands/cost.js')).registerCost,
+};
+
+/** The program with the subcommand `argv` names registered, or every subcommand when it names none. */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('lambda-ml')
     .description('Train scikit-learn-exact models in TypeScript and serve them as AWS Lambda functions.')
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of registrations) register(program);
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  const registers = await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()));
+  for (const register of registers) register(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await (await buildProgram(argv)).parseAsync([...argv], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
