@@ -5,8 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GENERATED_BY } from '../core/version.js';
 import { parseArtifact, serializeArtifact } from '../model/artifact.js';
-import { trainFromConfig } from '../model/train.js';
-import { writeFileAtomic } from './commands/train.js';
+import { writeFileAtomic } from './files.js';
 
 /** JSON with object keys sorted, so two configs that differ only in key order compare equal. */
 export function canonicalJson(value: unknown): string {
@@ -41,10 +40,12 @@ function staleReason(modelPath: string, config: unknown): string | null {
  * Makes sure `modelPath` holds the model `config` trains; returns a line saying what happened.
  * `baseDir` resolves relative CSV paths (the config file's directory).
  */
-export function ensureModel(config: unknown, baseDir: string, modelPath: string): string {
+export async function ensureModel(config: unknown, baseDir: string, modelPath: string): Promise<string> {
   const reason = staleReason(modelPath, config);
   if (reason === null) return `model ${modelPath} is up to date`;
   const started = performance.now();
+  // The trainer is loaded only when there is training to do: a warm `start` skips its modules.
+  const { trainFromConfig } = await import('../model/train.js');
   const text = serializeArtifact(trainFromConfig(config, { baseDir }));
   mkdirSync(dirname(modelPath), { recursive: true });
   writeFileAtomic(modelPath, text);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { datasetToCsv, loadDataset } from '../../model/dataset.js';
-import { readJsonConfig, writeFileAtomic } from './train.js';
+import { readJsonConfig, writeFileAtomic } from '../files.js';
 
 export function registerDataset(program: Command): void {
   program

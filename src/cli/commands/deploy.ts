@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { serializeArtifact } from '../../model/artifact.js';
 import { trainFromConfig } from '../../model/train.js';
+import { readJsonConfig } from '../files.js';
 import {
   addInfraOptions,
   CREDENTIALS_HELP,
@@ -14,7 +15,6 @@ import {
   REPO_ROOT,
   runCdk,
 } from './cdk-app.js';
-import { readJsonConfig } from './train.js';
 
 interface DeployFlags extends InfraFlags {
   readonly yes?: boolean;

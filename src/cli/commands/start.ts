@@ -5,7 +5,7 @@ import { optionsFromRaw } from '../../emulator/options.js';
 import { startEmulator } from '../../emulator/server.js';
 import { banner, closeOnSignal } from '../../emulator/shutdown.js';
 import { ensureModel } from '../ensure-model.js';
-import { readJsonConfig } from './train.js';
+import { readJsonConfig } from '../files.js';
 
 interface StartFlags {
   readonly config: string;
@@ -32,7 +32,7 @@ export function registerStart(program: Command): void {
       const configPath = resolve(flags.config);
       const modelPath = resolve(flags.model);
       const config = readJsonConfig(configPath);
-      process.stderr.write(`${ensureModel(config, dirname(configPath), modelPath)}\n`);
+      process.stderr.write(`${await ensureModel(config, dirname(configPath), modelPath)}\n`);
       const options = optionsFromRaw({ port: flags.port, host: flags.host, model: modelPath });
       const emulator = await startEmulator(options);
       closeOnSignal(emulator);

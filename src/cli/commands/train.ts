@@ -1,28 +1,12 @@
 // `lambda-ml train --config FILE --out FILE`: trains the configured model, writes its artifact and
 // prints the artifact's sha256. A progress bar appears on a terminal when training takes over 1 s.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import { serializeArtifact } from '../../model/artifact.js';
 import { trainFromConfig } from '../../model/train.js';
-
-/** Reads and parses a JSON config file; errors name the file. */
-export function readJsonConfig(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read config ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`config ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+import { readJsonConfig, writeFileAtomic } from '../files.js';
 
 /** Shows a bar only on a TTY and only once training has run for more than a second. */
 function progressReporter(stream: NodeJS.WriteStream): {
@@ -51,13 +35,6 @@ function progressReporter(stream: NodeJS.WriteStream): {
       bar?.stop();
     },
   };
-}
-
-/** Writes a file through a temporary name so a crash never leaves half an artifact. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 export function registerTrain(program: Command): void {
