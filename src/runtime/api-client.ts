@@ -53,6 +53,18 @@ interface Target {
   readonly host: string;
   readonly port: number;
   readonly agent: http.Agent;
+  /** The Host header value (`host:port`, IPv6 bracketed), as Node would have set it. */
+  readonly hostHeader: string;
+}
+
+/**
+ * Headers as a flat [name, value, ...] list: Node formats such a list straight into the request head,
+ * skipping the per-header setHeader bookkeeping of an object (it then adds no Host, so we pass it).
+ */
+function headerList(target: Target, body: string | undefined, extra: readonly string[]): string[] {
+  const list = ['Host', target.hostHeader, 'User-Agent', USER_AGENT, ...extra];
+  if (body !== undefined) list.push('Content-Length', String(Buffer.byteLength(body)));
+  return list;
 }
 
 /** One call; no timeout (GET /next long-polls). A reused keep-alive socket reset by the server is retried once. */
@@ -61,10 +73,9 @@ function send(
   method: string,
   path: string,
   body?: string,
-  extra: http.OutgoingHttpHeaders = {},
+  extra: readonly string[] = [],
 ): Promise<Reply> {
-  const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT, ...extra };
-  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  const headers = headerList(target, body, extra);
   const { host, port, agent } = target;
   const attempt = (retry: boolean): Promise<Reply> =>
     new Promise((resolve, reject) => {
@@ -75,7 +86,7 @@ function send(
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
+            body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString(),
           }),
         );
         res.on('error', reject);
@@ -93,12 +104,7 @@ function send(
   return attempt(true);
 }
 
-async function post(
-  target: Target,
-  path: string,
-  body: string,
-  extra: http.OutgoingHttpHeaders,
-): Promise<void> {
+async function post(target: Target, path: string, body: string, extra: readonly string[]): Promise<void> {
   const reply = await send(target, 'POST', path, body, extra);
   if (reply.status < 200 || reply.status > 299) {
     throw new RuntimeApiError(`POST ${PREFIX + path} answered ${reply.status}: ${reply.body.slice(0, 500)}`, {
@@ -135,22 +141,27 @@ async function next(target: Target): Promise<Invocation> {
   };
 }
 
-const errorHeaders = (error: ErrorBody) => ({
-  'content-type': ERROR_CONTENT_TYPE,
-  'lambda-runtime-function-error-type': errorTypeHeader(error),
-});
+const JSON_HEADERS: readonly string[] = ['Content-Type', 'application/json'];
+const errorHeaders = (error: ErrorBody): string[] => [
+  'Content-Type',
+  ERROR_CONTENT_TYPE,
+  'Lambda-Runtime-Function-Error-Type',
+  errorTypeHeader(error),
+];
 
 export function createHttpRuntimeApi(address: string): RuntimeApi {
   // One socket reused for every call.
+  const { host, port } = splitAddress(address);
   const target: Target = {
-    ...splitAddress(address),
+    host,
+    port,
+    hostHeader: `${host.includes(':') ? `[${host}]` : host}:${port}`,
     agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
   };
   const invocationPath = (id: string, kind: string) => `/invocation/${encodeURIComponent(id)}/${kind}`;
   return {
     next: () => next(target),
-    respond: (id, json) =>
-      post(target, invocationPath(id, 'response'), json, { 'content-type': 'application/json' }),
+    respond: (id, json) => post(target, invocationPath(id, 'response'), json, JSON_HEADERS),
     fail: (id, error) =>
       post(target, invocationPath(id, 'error'), JSON.stringify(error), errorHeaders(error)),
     initError: (error) => post(target, '/init/error', JSON.stringify(error), errorHeaders(error)),

@@ -23,7 +23,6 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
   const names = [options.functionName, 'function'];
   return (req, res) => {
     const requestId = randomUUID();
-    res.setHeader('x-amzn-RequestId', requestId);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -40,7 +39,11 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
         new InvokeApiError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${path}`),
       );
     }
-    work.catch((error: unknown) => sendServiceError(res, error));
+    work.catch((error: unknown) => {
+      // Only error answers take this path: success answers pass the id in their one writeHead.
+      if (!res.headersSent) res.setHeader('x-amzn-RequestId', requestId);
+      sendServiceError(res, error);
+    });
   };
 }
 
@@ -73,23 +76,30 @@ async function invoke(
   checkJson(payload);
   const clientContext = decodeClientContext(headerOf(req, 'x-amz-client-context'));
   const request = clientContext === undefined ? { payload } : { payload, clientContext };
-  if (type === 'DryRun') return end(res, 204);
+  if (type === 'DryRun') return end(res, 204, requestId);
   if (type === 'Event') {
     options.invoker.enqueue(request, requestId);
-    return end(res, 202);
+    return end(res, 202, requestId);
   }
   const result = await options.invoker.invoke(request, requestId);
-  sendResult(res, result, logType === 'Tail');
+  sendResult(res, result, requestId, logType === 'Tail');
 }
 
-function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean): void {
+/**
+ * All headers go in one writeHead object (no setHeader): Node then formats them straight into the
+ * header block, and the small body joins them in a single socket write.
+ */
+function sendResult(res: ServerResponse, result: InvokeResult, requestId: string, tail: boolean): void {
   const { outcome } = result;
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', outcome.body.length);
-  res.setHeader('X-Amz-Executed-Version', '$LATEST');
-  if (outcome.kind === 'error') res.setHeader('X-Amz-Function-Error', 'Unhandled');
-  if (tail) res.setHeader('X-Amz-Log-Result', logTail(result.log));
-  res.writeHead(200);
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': outcome.body.length,
+    'X-Amz-Executed-Version': '$LATEST',
+    'x-amzn-RequestId': requestId,
+  };
+  if (outcome.kind === 'error') headers['X-Amz-Function-Error'] = 'Unhandled';
+  if (tail) headers['X-Amz-Log-Result'] = logTail(result.log);
+  res.writeHead(200, headers);
   res.end(outcome.body);
 }
 
@@ -107,6 +117,8 @@ async function functionUrl(
       `Request must be smaller than ${LIMITS.syncRequestBytes} bytes`,
     );
   }
+  // Function URL answers keep setHeader: the handler's own headers may override it, as before.
+  res.setHeader('x-amzn-RequestId', requestId);
   const event = toUrlEvent(req, read.body, requestId, new Date());
   const result = await invoker.invoke({ payload: Buffer.from(JSON.stringify(event)) }, requestId);
   if (result.outcome.kind === 'error') {
@@ -160,8 +172,8 @@ function badParameter(header: string, value: string, expected: string): InvokeAp
   );
 }
 
-function end(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'Content-Length': 0 });
+function end(res: ServerResponse, status: number, requestId: string): void {
+  res.writeHead(status, { 'Content-Length': 0, 'x-amzn-RequestId': requestId });
   res.end();
 }
 

@@ -59,7 +59,7 @@ async function route(handler: RuntimeApiHandler, req: IncomingMessage, res: Serv
   const errorType = header(req, 'lambda-runtime-function-error-type');
   if (match === null) {
     handler.initError(read.body, errorType);
-    return send(res, 202, { status: 'OK' });
+    return accepted(res);
   }
   const requestId = decodeURIComponent(match[1] as string);
   if (read.tooLarge) {
@@ -69,7 +69,16 @@ async function route(handler: RuntimeApiHandler, req: IncomingMessage, res: Serv
   }
   if (match[2] === 'response') handler.respond(requestId, read.body);
   else handler.fail(requestId, read.body, errorType);
-  return send(res, 202, { status: 'OK' });
+  return accepted(res);
+}
+
+const ACCEPTED_BODY = '{"status":"OK"}';
+const ACCEPTED_HEADERS = { 'Content-Type': 'application/json', 'Content-Length': ACCEPTED_BODY.length };
+
+/** The 202 every response/error post gets (once per invocation: no per-call JSON or header objects). */
+function accepted(res: ServerResponse): void {
+  res.writeHead(202, ACCEPTED_HEADERS);
+  res.end(ACCEPTED_BODY);
 }
 
 function sendInvocation(res: ServerResponse, invocation: Invocation): void {
