@@ -1,7 +1,7 @@
 // HTTP client for the Lambda Runtime API (next / response / error / init error) on one keep-alive socket.
-import http from 'node:http';
 import { VERSION } from '../core/version.js';
 import { type ErrorBody, errorTypeHeader, RuntimeApiError } from './errors.js';
+import { HttpConnection, type HttpReply } from './http-connection.js';
 
 /** One event handed out by `GET /runtime/invocation/next`. */
 export interface Invocation {
@@ -23,19 +23,12 @@ export interface RuntimeApi {
   initError(error: ErrorBody): Promise<void>;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
 const PREFIX = '/2018-06-01/runtime';
 const USER_AGENT = `lambda-ml-runtime/${VERSION} node/${process.version}`;
 const ERROR_CONTENT_TYPE = 'application/vnd.aws.lambda.error+json';
 
-function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function header(headers: HttpReply['headers'], name: string): string | undefined {
+  return headers[name];
 }
 
 /** `host:port` from AWS_LAMBDA_RUNTIME_API (no scheme); IPv6 literals come bracketed. */
@@ -50,61 +43,41 @@ function splitAddress(address: string): { host: string; port: number } {
 }
 
 interface Target {
-  readonly host: string;
-  readonly port: number;
-  readonly agent: http.Agent;
-  /** The Host header value (`host:port`, IPv6 bracketed), as Node would have set it. */
+  readonly connection: HttpConnection;
+  /** The Host header value (`host:port`, IPv6 bracketed). */
   readonly hostHeader: string;
 }
 
-/**
- * Headers as a flat [name, value, ...] list: Node formats such a list straight into the request head,
- * skipping the per-header setHeader bookkeeping of an object (it then adds no Host, so we pass it).
- */
-function headerList(target: Target, body: string | undefined, extra: readonly string[]): string[] {
-  const list = ['Host', target.hostHeader, 'User-Agent', USER_AGENT, ...extra];
-  if (body !== undefined) list.push('Content-Length', String(Buffer.byteLength(body)));
-  return list;
+/** The request head in one string: the request then costs one socket write (with its body). */
+function requestHead(
+  target: Target,
+  method: string,
+  path: string,
+  body: string | undefined,
+  extra: string,
+): string {
+  const length = body === undefined ? '' : `Content-Length: ${Buffer.byteLength(body)}\r\n`;
+  return `${method} ${PREFIX}${path} HTTP/1.1\r\nHost: ${target.hostHeader}\r\nUser-Agent: ${USER_AGENT}\r\nConnection: keep-alive\r\n${extra}${length}\r\n`;
 }
 
 /** One call; no timeout (GET /next long-polls). A reused keep-alive socket reset by the server is retried once. */
-function send(
+async function send(
   target: Target,
   method: string,
   path: string,
   body?: string,
-  extra: readonly string[] = [],
-): Promise<Reply> {
-  const headers = headerList(target, body, extra);
-  const { host, port, agent } = target;
-  const attempt = (retry: boolean): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ host, port, method, path: PREFIX + path, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString(),
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        // The server closed an idle kept-alive socket as we reused it: Node's documented fix is one retry.
-        if (retry && req.reusedSocket && error.code === 'ECONNRESET') resolve(attempt(false));
-        else
-          reject(
-            new RuntimeApiError(`${method} ${PREFIX + path} failed: ${error.message}`, { cause: error }),
-          );
-      });
-      req.end(body);
+  extra = '',
+): Promise<HttpReply> {
+  try {
+    return await target.connection.request(requestHead(target, method, path, body, extra), body);
+  } catch (error) {
+    throw new RuntimeApiError(`${method} ${PREFIX + path} failed: ${(error as Error).message}`, {
+      cause: error,
     });
-  return attempt(true);
+  }
 }
 
-async function post(target: Target, path: string, body: string, extra: readonly string[]): Promise<void> {
+async function post(target: Target, path: string, body: string, extra: string): Promise<void> {
   const reply = await send(target, 'POST', path, body, extra);
   if (reply.status < 200 || reply.status > 299) {
     throw new RuntimeApiError(`POST ${PREFIX + path} answered ${reply.status}: ${reply.body.slice(0, 500)}`, {
@@ -141,22 +114,17 @@ async function next(target: Target): Promise<Invocation> {
   };
 }
 
-const JSON_HEADERS: readonly string[] = ['Content-Type', 'application/json'];
-const errorHeaders = (error: ErrorBody): string[] => [
-  'Content-Type',
-  ERROR_CONTENT_TYPE,
-  'Lambda-Runtime-Function-Error-Type',
-  errorTypeHeader(error),
-];
+const JSON_HEADERS = 'Content-Type: application/json\r\n';
+// errorTypeHeader keeps only printable ASCII, so the value cannot break the request head.
+const errorHeaders = (error: ErrorBody): string =>
+  `Content-Type: ${ERROR_CONTENT_TYPE}\r\nLambda-Runtime-Function-Error-Type: ${errorTypeHeader(error)}\r\n`;
 
 export function createHttpRuntimeApi(address: string): RuntimeApi {
   // One socket reused for every call.
   const { host, port } = splitAddress(address);
   const target: Target = {
-    host,
-    port,
+    connection: new HttpConnection(host, port),
     hostHeader: `${host.includes(':') ? `[${host}]` : host}:${port}`,
-    agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
   };
   const invocationPath = (id: string, kind: string) => `/invocation/${encodeURIComponent(id)}/${kind}`;
   return {
