@@ -152,6 +152,40 @@ describe('lambda-ml start', () => {
     assert.deepEqual(processesMentioning(modelPath), []);
   });
 
+  it('under npm start, a Ctrl-C to the whole process group (as a terminal sends it) exits 0', async () => {
+    // npm forwards the signal it gets to its child too, so the server sees SIGINT twice.
+    const npm = spawn('npm', ['start', '--silent', '--', '--port', '0', '--model', modelPath], {
+      detached: true,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    npm.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        const timer = setTimeout(
+          () => fail(new Error(`npm start printed no URL in 60 s:\n${stderr}`)),
+          60_000,
+        );
+        const poll = setInterval(() => {
+          const match = /listening on (http:\/\/\S+)/.exec(stderr);
+          if (match?.[1] === undefined) return;
+          clearInterval(poll);
+          clearTimeout(timer);
+          done(match[1]);
+        }, 20);
+      });
+      assert.deepEqual((await post(url, '{"data": [0,0,0,0]}')).json, { statusCode: 200, body: 1 });
+      process.kill(-(npm.pid as number), 'SIGINT');
+      assert.equal(await exited(npm), 0, stderr);
+      assert.deepEqual(processesMentioning(modelPath), []);
+    } finally {
+      if (npm.exitCode === null) process.kill(-(npm.pid as number), 'SIGKILL');
+    }
+  });
+
   it('reuses the model when the config is unchanged and retrains when it changed', async () => {
     const again = await start(['--port', '0', '--model', modelPath]);
     again.child.kill('SIGINT');

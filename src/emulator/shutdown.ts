@@ -5,7 +5,13 @@ export function closeOnSignal(
   emulator: Emulator,
   log: (line: string) => void = (l) => process.stderr.write(l),
 ): void {
+  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
+    // One shutdown per process: a Ctrl-C under `npm start` arrives twice (the terminal signals the
+    // whole process group and npm forwards it again), and a second default SIGINT would kill us
+    // mid-shutdown with status 130. The grace period bounds how long the shutdown can take.
+    if (stopping) return;
+    stopping = true;
     log(`lambda-ml: ${signal} received, finishing in-flight calls and stopping instances\n`);
     emulator.close().then(
       () => process.exit(0),
@@ -15,8 +21,8 @@ export function closeOnSignal(
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   // Last resort if we die another way (uncaught error): instances run in their own process groups,
   // so nothing else would stop them.
   process.once('exit', () => {
