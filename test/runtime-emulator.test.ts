@@ -1,7 +1,6 @@
 // The compiled runtime client under the project's emulator: results, errors, init failures and crashes end to end.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,34 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../src/emulator/server.js';
 import { serializeArtifact } from '../src/model/artifact.js';
 import { trainFromConfig } from '../src/model/train.js';
+import { call } from './emulator-helpers.js';
 import { FIXTURES, RUNTIME_MAIN } from './runtime-process.js';
 
 const INVOKE = '/2015-03-31/functions/runtime-test/invocations';
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-function invoke(url: string, event: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${INVOKE}`, { method: 'POST', agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.setTimeout(20_000, () => req.destroy(new Error('invoke timed out')));
-    req.end(JSON.stringify(event));
-  });
-}
+/** Invokes the test function with a JSON event (one call on a fresh connection). */
+const invoke = (url: string, event: unknown) => call(url, { path: INVOKE, body: JSON.stringify(event) });
 
 const emulators: Emulator[] = [];
 const logs: string[] = [];

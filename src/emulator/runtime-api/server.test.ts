@@ -1,11 +1,12 @@
 // One Runtime API endpoint over a real socket with a scripted handler: routes, headers, the error table.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { call as httpCall } from '../../../test/emulator-helpers.js';
 import type { Invocation, RuntimeApiHandler, RuntimeEndpoint } from '../contract.js';
 import { StateTransitionError } from '../errors.js';
 import { createRuntimeEndpoint } from './server.js';
 
+/** One Runtime API call on a fresh connection (the shared test helper, with the API's base path). */
 function call(
   address: string,
   method: string,
@@ -13,23 +14,12 @@ function call(
   body?: Buffer | string,
   headers: Record<string, string> = {},
 ) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-    (resolve, reject) => {
-      const req = request(`http://${address}/2018-06-01${path}`, { method, headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      });
-      req.on('error', reject);
-      req.end(body);
-    },
-  );
+  return httpCall(`http://${address}`, {
+    method,
+    path: `/2018-06-01${path}`,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 describe('Runtime API endpoint', () => {
