@@ -1,33 +1,21 @@
 // The compiled runtime client's failure paths: init errors, handler errors, crashes, marshalling, deadline, SIGTERM.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { type FakeRuntimeApi, type RecordedRequest, startFakeRuntimeApi } from './runtime-fake-api.js';
-import { BASE_ENV, FIXTURES, type RuntimeProcess, spawnRuntime } from './runtime-process.js';
+import type { FakeRuntimeApi, RecordedRequest } from './runtime-fake-api.js';
+import {
+  BASE_ENV,
+  errorPath,
+  FIXTURES,
+  INIT_ERROR,
+  NEXT,
+  responsePath,
+  runtimeLauncher,
+  spawnRuntime,
+} from './runtime-process.js';
 
-const NEXT = '/2018-06-01/runtime/invocation/next';
-const INIT_ERROR = '/2018-06-01/runtime/init/error';
-const responsePath = (id: string) => `/2018-06-01/runtime/invocation/${id}/response`;
-const errorPath = (id: string) => `/2018-06-01/runtime/invocation/${id}/error`;
-
-const running: Array<{ api: FakeRuntimeApi; runtime: RuntimeProcess }> = [];
-after(async () => {
-  for (const { api, runtime } of running.splice(0)) {
-    await runtime.stop();
-    await api.close();
-  }
-});
-
-async function launch(args: string[], env: Record<string, string> = {}) {
-  const api = await startFakeRuntimeApi();
-  const runtime = spawnRuntime(args, {
-    ...BASE_ENV,
-    AWS_LAMBDA_RUNTIME_API: api.address,
-    LAMBDA_TASK_ROOT: FIXTURES,
-    ...env,
-  });
-  running.push({ api, runtime });
-  return { api, runtime };
-}
+const runtimes = runtimeLauncher();
+after(() => runtimes.stopAll());
+const launch = (args: string[], env: Record<string, string> = {}) => runtimes.launch(args, env);
 
 async function invoke(api: FakeRuntimeApi, requestId: string, event: unknown, extra = {}) {
   api.enqueue({ requestId, body: JSON.stringify(event), ...extra });
@@ -89,9 +77,12 @@ describe('runtime client: init errors', () => {
 
   it('exits 1 with a message when AWS_LAMBDA_RUNTIME_API is missing', async () => {
     const runtime = spawnRuntime(['async.handler'], { ...BASE_ENV, LAMBDA_TASK_ROOT: FIXTURES });
-    running.push({ api: await startFakeRuntimeApi(), runtime });
-    assert.equal((await runtime.exited).code, 1);
-    assert.match(runtime.stderr(), /AWS_LAMBDA_RUNTIME_API is not set; expected host:port/);
+    try {
+      assert.equal((await runtime.exited).code, 1);
+      assert.match(runtime.stderr(), /AWS_LAMBDA_RUNTIME_API is not set; expected host:port/);
+    } finally {
+      await runtime.stop();
+    }
   });
 });
 

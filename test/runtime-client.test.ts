@@ -1,32 +1,12 @@
 // The compiled runtime client as a child process against a fake Runtime API: every header and body it sends.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ARN, type FakeRuntimeApi, type RecordedRequest, startFakeRuntimeApi } from './runtime-fake-api.js';
-import { BASE_ENV, FIXTURES, type RuntimeProcess, spawnRuntime } from './runtime-process.js';
+import { ARN, type FakeRuntimeApi, type RecordedRequest } from './runtime-fake-api.js';
+import { errorPath, NEXT, responsePath, runtimeLauncher } from './runtime-process.js';
 
-const NEXT = '/2018-06-01/runtime/invocation/next';
-const responsePath = (id: string) => `/2018-06-01/runtime/invocation/${id}/response`;
-const errorPath = (id: string) => `/2018-06-01/runtime/invocation/${id}/error`;
-
-const running: Array<{ api: FakeRuntimeApi; runtime: RuntimeProcess }> = [];
-after(async () => {
-  for (const { api, runtime } of running.splice(0)) {
-    await runtime.stop();
-    await api.close();
-  }
-});
-
-async function launch(handler: string, env: Record<string, string> = {}) {
-  const api = await startFakeRuntimeApi();
-  const runtime = spawnRuntime([handler], {
-    ...BASE_ENV,
-    AWS_LAMBDA_RUNTIME_API: api.address,
-    LAMBDA_TASK_ROOT: FIXTURES,
-    ...env,
-  });
-  running.push({ api, runtime });
-  return { api, runtime };
-}
+const runtimes = runtimeLauncher();
+after(() => runtimes.stopAll());
+const launch = (handler: string, env: Record<string, string> = {}) => runtimes.launch([handler], env);
 
 const byPath = (path: string) => (r: RecordedRequest) => r.path === path;
 

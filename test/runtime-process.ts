@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { type FakeRuntimeApi, startFakeRuntimeApi } from './runtime-fake-api.js';
 
 export const RUNTIME_MAIN = fileURLToPath(new URL('../dist/runtime/main.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/runtime/', import.meta.url));
@@ -62,6 +63,38 @@ export function spawnRuntime(args: readonly string[], env: Record<string, string
         process.kill(child.pid, 'SIGKILL');
       }
       await exited;
+    },
+  };
+}
+
+export const NEXT = '/2018-06-01/runtime/invocation/next';
+export const INIT_ERROR = '/2018-06-01/runtime/init/error';
+export const responsePath = (id: string) => `/2018-06-01/runtime/invocation/${id}/response`;
+export const errorPath = (id: string) => `/2018-06-01/runtime/invocation/${id}/error`;
+
+/**
+ * Starts compiled clients (argv `args`, fixtures as the task root) against fresh fake Runtime APIs and
+ * keeps them, so a test file stops them all in its `after` hook with `stopAll()`.
+ */
+export function runtimeLauncher() {
+  const running: Array<{ api: FakeRuntimeApi; runtime: RuntimeProcess }> = [];
+  return {
+    async launch(args: readonly string[], env: Record<string, string> = {}) {
+      const api = await startFakeRuntimeApi();
+      const runtime = spawnRuntime(args, {
+        ...BASE_ENV,
+        AWS_LAMBDA_RUNTIME_API: api.address,
+        LAMBDA_TASK_ROOT: FIXTURES,
+        ...env,
+      });
+      running.push({ api, runtime });
+      return { api, runtime };
+    },
+    async stopAll() {
+      for (const { api, runtime } of running.splice(0)) {
+        await runtime.stop();
+        await api.close();
+      }
     },
   };
 }
