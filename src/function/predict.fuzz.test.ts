@@ -1,7 +1,7 @@
 // Fuzz: random events and HTTP bodies never crash the prediction handler; every answer is a 200 or a 4xx with an error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Predictor } from '../model/types.js';
+import { type Predictor, positionalSchema } from '../model/types.js';
 import { createPredictionHandler } from './predict.js';
 
 /** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
@@ -20,9 +20,10 @@ const predictor: Predictor = {
   kind: 'RandomForestClassifier',
   task: 'classification',
   nFeatures: 3,
+  schema: positionalSchema(3),
   classes: ['a', 'b'],
-  predict: (row) => ((row[0] ?? 0) > 0 ? 'b' : 'a'),
-  predictProba: (row) => ((row[0] ?? 0) > 0 ? Float64Array.of(0, 1) : Float64Array.of(1, 0)),
+  predict: (row) => (Number(row[0]) > 0 ? 'b' : 'a'),
+  predictProba: (row) => (Number(row[0]) > 0 ? Float64Array.of(0, 1) : Float64Array.of(1, 0)),
 };
 
 function value(next: () => number, depth: number): unknown {

@@ -1,7 +1,7 @@
 // The prediction handler over small hand-written Predictors: answers, batches, HTTP events and every bad input.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Predictor } from '../model/types.js';
+import { type Predictor, positionalSchema } from '../model/types.js';
 import { createPredictionHandler } from './predict.js';
 import { MAX_ROWS } from './request.js';
 
@@ -10,24 +10,26 @@ const classifier: Predictor = {
   kind: 'RandomForestClassifier',
   task: 'classification',
   nFeatures: 4,
+  schema: positionalSchema(4),
   classes: [0, 1],
-  predict: (row) => ((row[0] ?? 0) + (row[1] ?? 0) > 0 ? 1 : 0),
+  predict: (row) => (Number(row[0]) + Number(row[1]) > 0 ? 1 : 0),
   predictProba: (row) =>
-    (row[0] ?? 0) + (row[1] ?? 0) > 0 ? Float64Array.of(0.25, 0.75) : Float64Array.of(0.9, 0.1),
+    Number(row[0]) + Number(row[1]) > 0 ? Float64Array.of(0.25, 0.75) : Float64Array.of(0.9, 0.1),
 };
 
 const labelled: Predictor = {
   ...classifier,
   classes: ['no', 'yes'],
-  predict: (row) => ((row[0] ?? 0) > 0 ? 'yes' : 'no'),
+  predict: (row) => (Number(row[0]) > 0 ? 'yes' : 'no'),
 };
 
 const regressor: Predictor = {
   kind: 'RandomForestRegressor',
   task: 'regression',
   nFeatures: 2,
+  schema: positionalSchema(2),
   classes: null,
-  predict: (row) => (row[0] ?? 0) * 2 + (row[1] ?? 0),
+  predict: (row) => Number(row[0]) * 2 + Number(row[1]),
   predictProba: () => {
     throw new Error('predictProba called on a regressor');
   },

@@ -2,7 +2,13 @@
 import { ArtifactError, PredictInputError } from './errors.js';
 import { glibcLog } from './glibc-log.js';
 import { argmax, checkRow, expit } from './logistic-regression-math.js';
-import type { ClassLabel, FlatTree, ModelArtifact, Predictor } from './types.js';
+import {
+  type ClassLabel,
+  type FlatTree,
+  type ModelArtifact,
+  type Predictor,
+  positionalSchema,
+} from './types.js';
 
 export type BoostingLoss = 'binomial' | 'multinomial' | 'squared_error';
 
@@ -125,15 +131,16 @@ export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostin
     kind: a.kind,
     task: classes === null ? 'regression' : 'classification',
     nFeatures: a.nFeatures,
+    schema: positionalSchema(a.nFeatures),
     classes,
     predict(row) {
-      const r = raw(row);
+      const r = raw(row as ArrayLike<number>);
       if (classes === null) return r[0] as number;
       return classes[argmax(rawToProba(e.loss, r))] as ClassLabel;
     },
     predictProba(row) {
       if (classes === null) throw new PredictInputError(`${name} is a regressor: it has no predict_proba`);
-      return rawToProba(e.loss, raw(row));
+      return rawToProba(e.loss, raw(row as ArrayLike<number>));
     },
   };
 }

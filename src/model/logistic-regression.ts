@@ -1,7 +1,13 @@
 // LogisticRegression (binary, multinomial, one-vs-rest) as a model artifact kind and its predictor.
 import { ArtifactError } from './errors.js';
 import { argmax, checkRow, expit, softmax } from './logistic-regression-math.js';
-import type { ClassLabel, ModelArtifact, Predictor } from './types.js';
+import {
+  type ClassLabel,
+  type FeatureValue,
+  type ModelArtifact,
+  type Predictor,
+  positionalSchema,
+} from './types.js';
 
 /** `coef_` rows (one per class, or one for binary), `intercept_`, and sklearn 1.2.1's resolved ovr choice. */
 export interface LogisticRegressionEstimator {
@@ -52,7 +58,8 @@ function decision(e: LogisticRegressionEstimator, row: ArrayLike<number>): numbe
 export function createLogisticRegressionPredictor(a: ModelArtifact<LogisticRegressionEstimator>): Predictor {
   const classes = a.classes ?? [];
   const e = validateLogisticRegression(a.estimator, a.nFeatures, classes);
-  const proba = (row: ArrayLike<number>): Float64Array => {
+  const proba = (input: ArrayLike<FeatureValue>): Float64Array => {
+    const row = input as ArrayLike<number>;
     checkRow(row, a.nFeatures, 'LogisticRegression');
     const d = decision(e, row);
     if (d.length === 1) {
@@ -72,8 +79,10 @@ export function createLogisticRegressionPredictor(a: ModelArtifact<LogisticRegre
     kind: 'LogisticRegression',
     task: 'classification',
     nFeatures: a.nFeatures,
+    schema: positionalSchema(a.nFeatures),
     classes,
-    predict(row) {
+    predict(input) {
+      const row = input as ArrayLike<number>;
       checkRow(row, a.nFeatures, 'LogisticRegression');
       const d = decision(e, row);
       const k = d.length === 1 ? ((d[0] ?? 0) > 0 ? 1 : 0) : argmax(d);

@@ -4,7 +4,14 @@
 import { PredictInputError } from './errors.js';
 import { accumulateBlock, descend, predictRows, type RowsLayout } from './tree-batch.js';
 import { packForest } from './tree-pack.js';
-import type { ClassLabel, FlatTree, ModelKind, Predictor, Task } from './types.js';
+import {
+  type ClassLabel,
+  type FlatTree,
+  type ModelKind,
+  type Predictor,
+  positionalSchema,
+  type Task,
+} from './types.js';
 
 /** How per-tree outputs combine: a forest averages in tree order, a single tree is used as is. */
 export type Aggregation = 'mean' | 'single';
@@ -83,13 +90,16 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
     kind: spec.kind,
     task: spec.task,
     nFeatures,
+    schema: positionalSchema(nFeatures),
     classes: spec.classes,
+    // Rows are numeric: the request layer checks them against the (all-number) schema.
     predictProba(row) {
       if (!classification)
         throw new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
-      return one(row);
+      return one(row as ArrayLike<number>);
     },
-    predict(row) {
+    predict(input) {
+      const row = input as ArrayLike<number>;
       if (!classification) return one(row)[0] as number;
       if (!mean) {
         // DecisionTreeClassifier.predict argmaxes the raw leaf counts.

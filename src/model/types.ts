@@ -20,19 +20,56 @@ export type ModelKind =
 export type Task = 'classification' | 'regression';
 
 /**
- * What serving code needs from any model. Rows are plain numbers (float64); each model applies
- * scikit-learn's own input conversion (trees cast to float32, linear models keep float64).
+ * One input value as a predictor receives it, after the request layer checked it against the schema:
+ * a number for a `number` feature (NaN = missing, only when the schema accepts missing values), a
+ * string or number for a `category` feature (NaN = missing).
+ */
+export type FeatureValue = number | string;
+
+/** `number`: any finite float; `category`: one of a known set of values (strings or numbers). */
+export type FeatureKind = 'number' | 'category';
+
+/** One input column, as `lambda-ml describe` prints it and the handler's schema request answers it. */
+export interface FeatureSpec {
+  /** The column's name (`feature_names_in_`, XGBoost/LightGBM feature names); null when the model knows none. */
+  readonly name: string | null;
+  readonly kind: FeatureKind;
+  /** The known values of a `category` feature, in the model's order (absent for `number`). */
+  readonly categories?: readonly (string | number)[];
+}
+
+/** What a model expects: its columns in order, and whether a missing value (null / NaN) is accepted. */
+export interface InputSchema {
+  readonly features: readonly FeatureSpec[];
+  /** True when the model routes missing values itself (null in a request becomes NaN); else null is a 400. */
+  readonly acceptsMissing: boolean;
+}
+
+/** The schema of a model that knows no names or categories: n unnamed numeric columns. */
+export function positionalSchema(nFeatures: number, acceptsMissing = false): InputSchema {
+  return {
+    features: Array.from({ length: nFeatures }, () => ({ name: null, kind: 'number' as const })),
+    acceptsMissing,
+  };
+}
+
+/**
+ * What serving code needs from any model. Rows hold one FeatureValue per schema column, already
+ * validated; each model applies its library's own input conversion (scikit-learn trees cast to
+ * float32, linear models keep float64, XGBoost works in float32).
  */
 export interface Predictor {
   readonly kind: ModelKind;
   readonly task: Task;
+  /** `schema.features.length`. */
   readonly nFeatures: number;
-  /** `classes_` in scikit-learn's order; null for regressors. */
+  readonly schema: InputSchema;
+  /** `classes_` in the library's order; null for regressors. */
   readonly classes: readonly ClassLabel[] | null;
   /** One row -> a class label (classifiers) or a value (regressors). */
-  predict(row: ArrayLike<number>): ClassLabel;
+  predict(row: ArrayLike<FeatureValue>): ClassLabel;
   /** One row -> class probabilities in `classes` order. Throws for regressors. */
-  predictProba(row: ArrayLike<number>): Float64Array;
+  predictProba(row: ArrayLike<FeatureValue>): Float64Array;
 }
 
 /**
