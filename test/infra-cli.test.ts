@@ -236,6 +236,13 @@ describe('lambda-ml synth and deploy', () => {
     }
   });
 
+  it('bootstrap fails fast without AWS credentials, naming the command that bootstraps', async () => {
+    const run = await cli(['bootstrap']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^lambda-ml: no AWS credentials found\./);
+    assert.match(run.stderr, /bootstrap the account once with `npx lambda-ml bootstrap`/);
+  });
+
   it('deploy fails fast without AWS credentials and says how to configure them', async () => {
     const started = Date.now();
     const run = await cli(['deploy']);

@@ -1,6 +1,7 @@
 // Shared by `synth` and `deploy`: the infra/ CDK app's location, its context flags, AWS credential discovery.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,14 +64,28 @@ export function contextArgs(flags: InfraFlags): string[] {
   return args;
 }
 
-/** Runs the infra package's own cdk CLI offline (no version check, no telemetry); resolves to its exit code. */
-export function runCdk(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const cdk = join(INFRA_DIR, 'node_modules', 'aws-cdk', 'bin', 'cdk');
-  if (!existsSync(cdk)) {
+/**
+ * The cdk CLI the infra workspace depends on, resolved as Node would from infra/ (npm hoists workspace
+ * dependencies to the root node_modules).
+ */
+export function cdkCliPath(from = INFRA_DIR): string {
+  try {
+    return join(
+      dirname(createRequire(join(from, 'package.json')).resolve('aws-cdk/package.json')),
+      'bin',
+      'cdk',
+    );
+  } catch (error) {
     throw new DeployError(
-      `the CDK app's dependencies are not installed: run \`npm ci --prefix infra\` first`,
+      "the CDK app's dependencies are not installed: run `npm ci` at the repository root (infra/ is one of its workspaces)",
+      { cause: error },
     );
   }
+}
+
+/** Runs the infra package's own cdk CLI offline (no version check, no telemetry); resolves to its exit code. */
+export function runCdk(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const cdk = cdkCliPath();
   const child = spawn(process.execPath, [cdk, ...args], {
     cwd: INFRA_DIR,
     stdio: 'inherit',
@@ -115,4 +130,4 @@ export const CREDENTIALS_HELP =
   'no AWS credentials found. Configure them with `aws configure` (access keys) or `aws configure sso` then ' +
   '`aws sso login` and `export AWS_PROFILE=<profile>`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
   '(plus AWS_SESSION_TOKEN for temporary keys) and AWS_REGION; bootstrap the account once with ' +
-  '`npx --prefix infra cdk bootstrap`. See docs/deploy.md.';
+  '`npx lambda-ml bootstrap`. See docs/deploy.md.';
