@@ -34,7 +34,7 @@ function send(url: string, kind: Kind, tag: string): Promise<Reply> {
     case 'error':
       return invoke(url, { action: 'throw', message: tag });
     case 'timeout':
-      return invoke(url, { action: 'sleep', ms: 5000 });
+      return invoke(url, { action: 'sleep', ms: 60_000 });
     case 'crash':
       return invoke(url, { action: 'exit', code: 4 });
     case 'oversize':
@@ -65,7 +65,9 @@ function check(kind: Kind, tag: string, reply: Reply): void {
 }
 
 it('answers every call of 64 concurrent clients exactly once and correctly, leaks nothing, keeps serving', async () => {
-  const emu = await startFixtureEmulator({ concurrency: 8, timeout: 0.5 });
+  // A 5 s timeout: a good call must never reach it, even with a cold start on a 2-core machine at load 8+
+  // (0.5 s did, at load 13); a sleeping call always does.
+  const emu = await startFixtureEmulator({ concurrency: 8, timeout: 5 });
   const seen = new Set<number>();
   const sampler = setInterval(() => {
     for (const pid of emu.pids()) seen.add(pid);

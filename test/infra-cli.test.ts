@@ -18,6 +18,9 @@ interface Run {
 }
 
 /** Runs the compiled CLI with a clean AWS environment and a temporary HOME; killed after `timeoutMs`. */
+/** cdk synth runs the app under tsx: ~20 s on a quiet 2-core machine, over 60 s at load average 13. */
+const SYNTH_MS = 300_000;
+
 async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), 'infra-cli-home-'));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
@@ -209,7 +212,7 @@ describe('lambda-ml synth and deploy', () => {
   it('synthesizes offline and lists the template resources', async () => {
     const out = mkdtempSync(join(tmpdir(), 'infra-cli-synth-'));
     try {
-      const run = await cli(['synth', '--out', out, '--memory', '2048']);
+      const run = await cli(['synth', '--out', out, '--memory', '2048'], {}, SYNTH_MS);
       assert.equal(run.code, 0, run.stderr);
       for (const type of [
         'AWS::Lambda::Function',
@@ -228,7 +231,7 @@ describe('lambda-ml synth and deploy', () => {
   it('fails synth naming an invalid option', async () => {
     const out = mkdtempSync(join(tmpdir(), 'infra-cli-synth-'));
     try {
-      const run = await cli(['synth', '--out', out, '--provisioned', '5', '--reserved', '2']);
+      const run = await cli(['synth', '--out', out, '--provisioned', '5', '--reserved', '2'], {}, SYNTH_MS);
       assert.notEqual(run.code, 0);
       assert.match(run.stderr, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\)/);
     } finally {
