@@ -40,9 +40,9 @@ test('predict: one JSON line per row, error lines for bad rows, exit code 1', ()
     .split('\n')
     .map((l) => JSON.parse(l));
   assert.deepEqual(lines[0], { prediction: 1, probabilities: [0.1780616183476214, 0.8219383816523785] });
-  assert.deepEqual(lines[1], { line: 2, error: 'row has 3 features; the model expects 4' });
+  assert.deepEqual(lines[1], { line: 2, error: 'line 2 has 3 values; the model expects 4 features' });
   assert.match(lines[2].error, /NaN/);
-  assert.match(lines[3].error, /feature 0 is "a"; expected a number/);
+  assert.match(lines[3].error, /line 4\[0\] is a string \("a"\); expected a finite number/);
   assert.equal(lines[4].prediction, 0);
   assert.equal(lines.length, 5);
   assert.match(r.stderr, /3 row\(s\) could not be predicted/);

@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   predict: async () => (await import('./commands/predict.js')).registerPredict,
   dataset: async () => (await import('./commands/dataset.js')).registerDataset,
   convert: async () => (await import('./commands/convert.js')).registerConvert,
+  describe: async () => (await import('./commands/describe.js')).registerDescribe,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   runtime: async () => (await import('./commands/runtime.js')).registerRuntime,
   bench: async () => (await import('./commands/bench.js')).registerBench,

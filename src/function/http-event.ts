@@ -7,7 +7,7 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-interface HttpEvent {
+export interface HttpEvent {
   readonly body?: unknown;
   readonly isBase64Encoded?: unknown;
   readonly httpMethod?: unknown;
@@ -27,7 +27,8 @@ export function isHttpEvent(event: unknown): event is HttpEvent {
   );
 }
 
-function methodOf(event: HttpEvent): string | undefined {
+/** The HTTP method of an event, upper-cased (undefined when the event carries none). */
+export function methodOf(event: HttpEvent): string | undefined {
   const method = event.requestContext?.http?.method ?? event.httpMethod;
   return typeof method === 'string' ? method.toUpperCase() : undefined;
 }
@@ -57,7 +58,7 @@ export function readHttpPayload(event: HttpEvent): unknown {
   const method = methodOf(event);
   if (method !== undefined && method !== 'POST') {
     throw new BadRequestError(
-      `${method} is not supported; send POST with a JSON body like {"data": [...]}`,
+      `${method} is not supported; send POST with a JSON body like {"data": [...]}, or GET for the model's schema`,
       405,
     );
   }
@@ -73,6 +74,6 @@ export function readHttpPayload(event: HttpEvent): unknown {
 
 export function httpResponse(statusCode: number, payload: unknown): HttpResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (statusCode === 405) headers.allow = 'POST';
+  if (statusCode === 405) headers.allow = 'GET, POST';
   return { statusCode, headers, body: JSON.stringify(payload) };
 }

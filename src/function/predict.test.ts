@@ -110,11 +110,15 @@ describe('prediction handler: direct invocation', () => {
 
 describe('prediction handler: bad input gets 400 naming the problem', () => {
   const cases: Array<[string, unknown, RegExp]> = [
-    ['no data', {}, /^missing "data"; expected \{"data": \[x1, \.\.\., x4\]\}/],
+    ['no data', {}, /^missing "data"; expected \{"data": \[x1, \.\.\., x4\] \(4 values in model order\)\}/],
     ['data is a string', { data: 'abc' }, /^"data" is a string \("abc"\); expected/],
-    ['data is an object', { data: { a: 1 } }, /^"data" is an object; expected/],
+    [
+      'data is an object for a model without feature names',
+      { data: { a: 1 } },
+      /^data is an object, but this model knows no feature names \(it was fitted on an array\); send \[x1/,
+    ],
     ['data is null', { data: null }, /^"data" is null; expected/],
-    ['empty data', { data: [] }, /^"data" is empty; expected 4 numbers or at least one row$/],
+    ['empty data', { data: [] }, /^"data" is empty; expected 4 values or at least one row$/],
     ['short row', { data: [1, 2, 3] }, /^data has 3 values; the model expects 4 features$/],
     [
       'long row in a batch',
@@ -132,9 +136,9 @@ describe('prediction handler: bad input gets 400 naming the problem', () => {
     [
       'null (a NaN sent as JSON)',
       { data: [1, null, 3, 4] },
-      /^data\[1\] is null \(NaN and Infinity are not valid JSON numbers\)/,
+      /^data\[1\] is null \(a missing value\), but feature 1 does not accept missing values; expected a finite number$/,
     ],
-    ['NaN', { data: [Number.NaN, 1, 2, 3] }, /^data\[0\] is NaN; expected a finite number$/],
+    ['NaN', { data: [Number.NaN, 1, 2, 3] }, /^data\[0\] is NaN \(a missing value\), but feature 0 does not/],
     [
       'Infinity (1e999 in JSON)',
       JSON.parse('{"data": [1, 1e999, 3, 4]}'),
@@ -149,7 +153,7 @@ describe('prediction handler: bad input gets 400 naming the problem', () => {
     [
       'a number mixed into a batch',
       { data: [[1, 2, 3, 4], 5] },
-      /^data\[1\] is 5; expected a row of 4 numbers$/,
+      /^data\[1\] is 5; expected a row: \[x1, \.\.\., x4\]/,
     ],
     [
       'too many rows',
@@ -269,10 +273,10 @@ describe('prediction handler: Function URL / API Gateway events', () => {
       /^data has 2 values; the model expects 4 features$/,
     ],
     [
-      'GET',
-      urlEvent(undefined, { requestContext: { http: { method: 'GET' } } }),
+      'PUT',
+      urlEvent('{"data": [1, 2, 3, 4]}', { requestContext: { http: { method: 'PUT' } } }),
       405,
-      /^GET is not supported; send POST/,
+      /^PUT is not supported; send POST .+, or GET for the model's schema$/,
     ],
   ];
   for (const [name, event, status, message] of bad) {
@@ -284,7 +288,7 @@ describe('prediction handler: Function URL / API Gateway events', () => {
       };
       assert.equal(reply.statusCode, status);
       assert.equal(reply.headers['content-type'], 'application/json');
-      if (status === 405) assert.equal(reply.headers.allow, 'POST');
+      if (status === 405) assert.equal(reply.headers.allow, 'GET, POST');
       const body = JSON.parse(reply.body) as { error: string };
       assert.deepEqual(Object.keys(body), ['error']);
       assert.match(body.error, message);

@@ -1,8 +1,11 @@
-// The prediction handler over any Predictor: direct invocations and HTTP events, bad input answered with 400.
-import type { ClassLabel, Predictor } from '../model/types.js';
+// The prediction handler over any Predictor: direct invocations and HTTP events, bad input answered with 400,
+// a schema request ({"schema": true}, or GET over HTTP) answered with what the model expects.
+import { describeModel, type ModelDescription } from '../model/describe.js';
+import { PredictInputError } from '../model/errors.js';
+import type { ClassLabel, FeatureValue, Predictor } from '../model/types.js';
 import { BadRequestError } from './errors.js';
-import { type HttpResponse, httpResponse, isHttpEvent, readHttpPayload } from './http-event.js';
-import { type PredictionRequest, parseRequest } from './request.js';
+import { type HttpResponse, httpResponse, isHttpEvent, methodOf, readHttpPayload } from './http-event.js';
+import { type PredictionRequest, requestParser } from './request.js';
 
 export interface WithProbabilities {
   readonly prediction: ClassLabel;
@@ -11,7 +14,7 @@ export interface WithProbabilities {
 
 export type Prediction = ClassLabel | WithProbabilities;
 
-function predictRow(predictor: Predictor, row: readonly number[], probabilities: boolean): Prediction {
+function predictRow(predictor: Predictor, row: readonly FeatureValue[], probabilities: boolean): Prediction {
   const prediction = predictor.predict(row);
   if (!probabilities) return prediction;
   return { prediction, probabilities: Array.from(predictor.predictProba(row)) };
@@ -25,25 +28,34 @@ export function predictBody(predictor: Predictor, request: PredictionRequest): P
 /** The tutorial's direct-invocation answer shape. */
 export interface DirectResponse {
   readonly statusCode: number;
-  readonly body: Prediction | Prediction[] | { readonly error: string };
+  readonly body: Prediction | Prediction[] | ModelDescription | { readonly error: string };
 }
 
 export type PredictionHandler = (event: unknown, context?: unknown) => Promise<DirectResponse | HttpResponse>;
 
-function answer(predictor: Predictor, payload: unknown): DirectResponse {
-  try {
-    return { statusCode: 200, body: predictBody(predictor, parseRequest(payload, predictor)) };
-  } catch (error) {
-    if (error instanceof BadRequestError)
-      return { statusCode: error.statusCode, body: { error: error.message } };
-    throw error;
-  }
-}
-
-/** Anything that is not a bad request (a bug in a model) propagates: the runtime reports it as a function error. */
+/**
+ * Anything that is not a bad request (a bug in a model) propagates: the runtime reports it as a function
+ * error. A row the model itself refuses (a value beyond float32 range for a tree, an unknown category an
+ * encoder refuses) is the caller's mistake: a 400 with the model's message.
+ */
 export function createPredictionHandler(predictor: Predictor): PredictionHandler {
+  const parse = requestParser(predictor);
+  const schema = describeModel(predictor);
+  const answer = (payload: unknown): DirectResponse => {
+    try {
+      const request = parse(payload);
+      if (request.type === 'schema') return { statusCode: 200, body: schema };
+      return { statusCode: 200, body: predictBody(predictor, request) };
+    } catch (error) {
+      if (error instanceof BadRequestError)
+        return { statusCode: error.statusCode, body: { error: error.message } };
+      if (error instanceof PredictInputError) return { statusCode: 400, body: { error: error.message } };
+      throw error;
+    }
+  };
   return async (event) => {
-    if (!isHttpEvent(event)) return answer(predictor, event);
+    if (!isHttpEvent(event)) return answer(event);
+    if (methodOf(event) === 'GET') return httpResponse(200, schema);
     let payload: unknown;
     try {
       payload = readHttpPayload(event);
@@ -51,7 +63,7 @@ export function createPredictionHandler(predictor: Predictor): PredictionHandler
       if (error instanceof BadRequestError) return httpResponse(error.statusCode, { error: error.message });
       throw error;
     }
-    const result = answer(predictor, payload);
+    const result = answer(payload);
     return httpResponse(result.statusCode, result.body);
   };
 }

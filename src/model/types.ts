@@ -34,15 +34,44 @@ export interface FeatureSpec {
   /** The column's name (`feature_names_in_`, XGBoost/LightGBM feature names); null when the model knows none. */
   readonly name: string | null;
   readonly kind: FeatureKind;
-  /** The known values of a `category` feature, in the model's order (absent for `number`). */
+  /**
+   * The known values of a `category` feature, in the model's order (absent for `number`). Their type
+   * is the type a request must send: strings for string categories, numbers for numeric codes.
+   */
   readonly categories?: readonly (string | number)[];
+  /** Overrides `InputSchema.acceptsMissing` for this column (a pipeline imputes some columns, not others). */
+  readonly acceptsMissing?: boolean;
+  /**
+   * For a `category` feature: false when a value outside `categories` is an error for the model
+   * (OneHotEncoder `handle_unknown='error'`), so the request layer answers 400 naming it. Default true
+   * (the model maps unknown values somewhere: all-zero columns, an infrequent column, the missing side).
+   */
+  readonly acceptsUnknown?: boolean;
 }
 
 /** What a model expects: its columns in order, and whether a missing value (null / NaN) is accepted. */
 export interface InputSchema {
   readonly features: readonly FeatureSpec[];
-  /** True when the model routes missing values itself (null in a request becomes NaN); else null is a 400. */
+  /**
+   * True when the model routes missing values itself (null in a request becomes NaN); else null is a
+   * 400. A feature's own `acceptsMissing` wins over this default.
+   */
   readonly acceptsMissing: boolean;
+}
+
+/** Whether feature `f` of `schema` takes a missing value (null in a request, NaN in a row). */
+export function featureAcceptsMissing(schema: InputSchema, f: FeatureSpec): boolean {
+  return f.acceptsMissing ?? schema.acceptsMissing;
+}
+
+/** Names every feature of `schema`, or null when some feature has no name (then rows are arrays only). */
+export function featureNames(schema: InputSchema): string[] | null {
+  const names: string[] = [];
+  for (const f of schema.features) {
+    if (f.name === null) return null;
+    names.push(f.name);
+  }
+  return names;
 }
 
 /** The schema of a model that knows no names or categories: n unnamed numeric columns. */
@@ -70,6 +99,18 @@ export interface Predictor {
   predict(row: ArrayLike<FeatureValue>): ClassLabel;
   /** One row -> class probabilities in `classes` order. Throws for regressors. */
   predictProba(row: ArrayLike<FeatureValue>): Float64Array;
+  /**
+   * False for a classifier without `predict_proba` (LinearSVC, SGDClassifier with hinge loss); absent
+   * means "classifiers have probabilities, regressors do not".
+   */
+  readonly hasProbabilities?: boolean;
+  /** The steps behind the prediction, e.g. ['ColumnTransformer', 'RandomForestClassifier'], for describe. */
+  readonly steps?: readonly string[];
+}
+
+/** Whether `predictProba` answers for this model. */
+export function predictsProbabilities(p: Predictor): boolean {
+  return p.hasProbabilities ?? p.task === 'classification';
 }
 
 /**

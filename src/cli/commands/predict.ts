@@ -1,43 +1,49 @@
-// `lambda-ml predict --model FILE [--input FILE]`: JSON lines in (one row each), JSON lines out.
+// `lambda-ml predict --model FILE [--input FILE]`: JSON lines in (one row each: an array or an object by
+// feature name), JSON lines out.
 // A bad row gets an error line and a non-zero exit code; the other rows are still answered.
 import { createReadStream, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { describeError, UsageError } from '../../core/errors.js';
-import type { Predictor } from '../../model/types.js';
+import { RowReader } from '../../function/rows.js';
+import { type Predictor, predictsProbabilities } from '../../model/types.js';
 import { loadAnyModelFile } from '../../sklearn/load-any.js';
 
-/** Parses one input line into a row, with messages that say what is wrong. */
-export function parseRow(line: string): unknown[] {
-  let row: unknown;
+/** Parses one input line into a JSON value (a row: an array by position or an object by name). */
+export function parseLine(line: string): unknown {
   try {
-    row = JSON.parse(line);
+    return JSON.parse(line);
   } catch {
     if (/\b(NaN|-?Infinity)\b/.test(line)) {
-      throw new Error('row contains NaN or Infinity; expected finite numbers');
+      throw new Error(
+        'row contains NaN or Infinity, which JSON does not have; write null for a missing value',
+      );
     }
-    throw new Error('line is not valid JSON; expected an array of numbers such as [0.1, 2, 3.5]');
+    throw new Error(
+      'line is not valid JSON; expected an array such as [0.1, 2, 3.5] or an object such as {"age": 31, "city": "porto"}',
+    );
   }
-  if (!Array.isArray(row)) throw new Error(`expected a JSON array of numbers, got ${JSON.stringify(row)}`);
-  return row;
 }
 
 /** Answers one line: the JSON text of the prediction, or throws with the reason. */
-export function answerLine(predictor: Predictor, line: string): string {
-  const row = parseRow(line) as number[];
+export function answerLine(predictor: Predictor, reader: RowReader, line: string, where: string): string {
+  const row = reader.read(parseLine(line), where);
   const prediction = predictor.predict(row);
-  if (predictor.task !== 'classification') return JSON.stringify({ prediction });
+  if (!predictsProbabilities(predictor)) return JSON.stringify({ prediction });
   return JSON.stringify({ prediction, probabilities: Array.from(predictor.predictProba(row)) });
 }
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('predict JSON-lines rows (arrays of numbers) from a file or stdin with a model artifact')
+    .description(
+      'predict JSON-lines rows (arrays by position, or objects by feature name) from a file or stdin',
+    )
     .requiredOption('--model <file>', 'model: a lambda-ml JSON artifact or a scikit-learn .joblib/.pkl file')
     .option('--input <file>', 'JSON lines, one row per line (default: stdin)')
     .action(async (flags: { model: string; input?: string }) => {
       const predictor = loadAnyModelFile(flags.model);
+      const reader = new RowReader(predictor.schema);
       let input: NodeJS.ReadableStream = process.stdin;
       if (flags.input !== undefined) {
         let fd: number;
@@ -61,7 +67,7 @@ export function registerPredict(program: Command): void {
         lineNo++;
         if (line.trim() === '') continue;
         try {
-          out.push(answerLine(predictor, line));
+          out.push(answerLine(predictor, reader, line, `line ${lineNo}`));
         } catch (error) {
           failed++;
           out.push(JSON.stringify({ line: lineNo, error: describeError(error) }));
