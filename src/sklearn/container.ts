@@ -39,26 +39,30 @@ export function detectContainer(bytes: Uint8Array): Container {
   );
 }
 
-/** The pickle bytes of a joblib/pickle file; decompressed output is capped at `maxBytes`. */
+/**
+ * The pickle bytes of a joblib/pickle file. A file is at most `maxBytes`; decompressed output is capped
+ * at `maxInflated` (the budget scales it to the stored size, so a small bomb stops early).
+ */
 export function unwrapContainer(
   bytes: Uint8Array,
   maxBytes: number,
+  maxInflated: number = maxBytes,
 ): { container: Container; pickle: Uint8Array } {
   const container = detectContainer(bytes);
-  if (container === 'pickle') {
-    if (bytes.length > maxBytes)
-      throw new PickleLimitError(`model file of ${bytes.length} bytes exceeds ${maxBytes}`);
-    return { container, pickle: bytes };
-  }
+  if (bytes.length > maxBytes)
+    throw new PickleLimitError(`model file of ${bytes.length} bytes exceeds ${maxBytes}`);
+  if (container === 'pickle') return { container, pickle: bytes };
+  const limit = Math.min(maxBytes, maxInflated);
   try {
-    const opts = { maxOutputLength: maxBytes };
+    const opts = { maxOutputLength: limit };
     const pickle = container === 'zlib' ? inflateSync(bytes, opts) : gunzipSync(bytes, opts);
     return { container, pickle: new Uint8Array(pickle.buffer, pickle.byteOffset, pickle.byteLength) };
   } catch (error) {
     if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new PickleLimitError(`${container} stream inflates to more than ${maxBytes} bytes`, {
-        cause: error,
-      });
+      throw new PickleLimitError(
+        `${container} stream of ${bytes.length} bytes inflates to more than ${limit} bytes (a file may grow 256-fold, to at least 32 MiB and at most ${maxBytes} bytes); if the model really is that compressible, save it uncompressed`,
+        { cause: error, context: { resource: 'inflatedBytes', limit, offset: 0 } },
+      );
     }
     throw new PickleFormatError(`corrupt ${container} stream: ${(error as Error).message}`, { cause: error });
   }

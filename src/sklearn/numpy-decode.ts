@@ -1,12 +1,9 @@
 // Decodes numpy's pickle forms (dtype state, scalars, _reconstruct, _frombuffer, joblib wrappers) as data.
-import { PickleFormatError, PickleLimitError, UnsafePickleError } from './errors.js';
+import type { Budget } from '../core/budget.js';
+import { PickleFormatError, UnsafePickleError } from './errors.js';
+import { fortranObjects, fortranToC } from './fortran.js';
 import { Dtype, type DtypeField, readScalar } from './numpy-dtype.js';
 import { NdArray, PyGlobal, PyTuple, type PyValue, typeName } from './values.js';
-
-export interface ArrayLimits {
-  /** Most elements any one array may have. */
-  readonly maxElements: number;
-}
 
 function fail(msg: string): never {
   throw new PickleFormatError(msg);
@@ -23,15 +20,22 @@ export function asDtype(v: PyValue, what: string): Dtype {
   return v;
 }
 
-/** `numpy.dtype(code, align, copy)`. */
-export function reduceDtype(args: readonly PyValue[]): Dtype {
+/** `numpy.dtype(code, align, copy)`; a string dtype's item is one string, so it is charged as one. */
+export function reduceDtype(args: readonly PyValue[], budget: Budget): Dtype {
   const code = args[0];
   if (typeof code !== 'string') fail(`numpy.dtype expects a type code string, got ${typeName(code)}`);
-  return new Dtype(code);
+  const dtype = new Dtype(code);
+  chargeItem(dtype, budget);
+  return dtype;
+}
+
+function chargeItem(dtype: Dtype, budget: Budget): void {
+  if (dtype.kind === 'U' || dtype.kind === 'S' || dtype.kind === 'V')
+    budget.string(dtype.itemsize, `numpy dtype '${dtype.code}' of ${dtype.itemsize}-byte items`);
 }
 
 /** BUILD on a dtype: `(version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])`. */
-export function buildDtype(dtype: Dtype, state: PyValue): void {
+export function buildDtype(dtype: Dtype, state: PyValue, budget: Budget): void {
   const s = tupleItems(state, `state of numpy dtype '${dtype.code}'`);
   const [version, byteorder, subarray, names, fields, elsize] = s;
   if ((version !== 3 && version !== 4) || s.length < 8) {
@@ -52,6 +56,7 @@ export function buildDtype(dtype: Dtype, state: PyValue): void {
     }
   }
   dtype.applyState({ byteorder, hasSubarray: subarray !== null, fields: parsed, elsize });
+  chargeItem(dtype, budget);
 }
 
 /** `numpy.core.multiarray.scalar(dtype, raw_bytes)`: a numpy int/float/bool scalar as a number. */
@@ -65,13 +70,14 @@ export function reduceScalar(args: readonly PyValue[]): number {
 }
 
 /** `_codecs.encode(text, 'latin1')`: how protocol 2 writes bytes. Any other encoding is refused. */
-export function reduceEncode(args: readonly PyValue[]): Uint8Array {
+export function reduceEncode(args: readonly PyValue[], budget: Budget): Uint8Array {
   const [text, encoding] = args;
   if (args.length !== 2 || typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
     throw new UnsafePickleError(
       `refused _codecs.encode with arguments (${args.map(typeName).join(', ')}, encoding ${String(encoding)}): only (str, 'latin1') is allowed`,
     );
   }
+  budget.bytes(text.length, '_codecs.encode');
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -81,8 +87,9 @@ export function reduceEncode(args: readonly PyValue[]): Uint8Array {
   return out;
 }
 
-/** Shape tuple -> dims, checked: non-negative integers whose product stays within the limits. */
-export function checkedShape(v: PyValue, limits: ArrayLimits): { shape: number[]; size: number } {
+/** Shape tuple -> dims, checked: non-negative integers whose product stays within the budget. */
+export function checkedShape(v: PyValue, budget: Budget): { shape: number[]; size: number } {
+  const maxElements = budget.limits.arrayElements;
   const shape: number[] = [];
   let size = 1;
   const dims = tupleItems(v, 'array shape');
@@ -93,42 +100,11 @@ export function checkedShape(v: PyValue, limits: ArrayLimits): { shape: number[]
       fail(`array shape has dimension ${String(d)}`);
     shape.push(d);
     size *= d;
-    if (size > limits.maxElements) {
-      throw new PickleLimitError(
-        `array of shape (${shape.join(', ')}, ...) exceeds ${limits.maxElements} elements`,
-      );
-    }
+    if (size > maxElements)
+      budget.exceeded('arrayElements', size, `array of shape (${shape.join(', ')}, ...)`);
   }
   if (shape.length > 32) fail(`array has ${shape.length} dimensions (numpy allows 32)`);
   return { shape, size };
-}
-
-/** For each element in Fortran (first axis fastest) order, its position in C order. */
-function fortranPositions(shape: readonly number[]): number[] {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Array<number>(n);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let f = 0; f < n; f++) {
-    let c = 0;
-    for (let a = 0; a < shape.length; a++) c = c * (shape[a] ?? 1) + (idx[a] ?? 0);
-    out[f] = c;
-    for (let a = 0; a < shape.length; a++) {
-      idx[a] = (idx[a] ?? 0) + 1;
-      if ((idx[a] ?? 0) < (shape[a] ?? 1)) break;
-      idx[a] = 0;
-    }
-  }
-  return out;
-}
-
-/** Reorders Fortran-ordered element bytes into C order. */
-export function fortranToC(bytes: Uint8Array, shape: readonly number[], itemsize: number): Uint8Array {
-  if (shape.length < 2) return bytes.slice();
-  const out = new Uint8Array(bytes.length);
-  fortranPositions(shape).forEach((c, f) => {
-    out.set(bytes.subarray(f * itemsize, (f + 1) * itemsize), c * itemsize);
-  });
-  return out;
 }
 
 /** Builds an array from raw element bytes (copied, so later reads do not alias the input buffer). */
@@ -138,8 +114,10 @@ export function arrayFromBytes(
   size: number,
   raw: Uint8Array,
   fortran: boolean,
+  budget: Budget,
 ): NdArray {
   if (dtype.kind === 'O') fail('an object array cannot be built from raw bytes');
+  budget.array(size, raw.length, `array of shape (${shape.join(', ')}) and dtype '${dtype.code}'`);
   if (raw.length !== size * dtype.itemsize) {
     fail(
       `array of shape (${shape.join(', ')}) and dtype '${dtype.code}' needs ${size * dtype.itemsize} bytes, got ${raw.length}`,
@@ -150,12 +128,12 @@ export function arrayFromBytes(
 }
 
 /** BUILD on a `_reconstruct(ndarray, (0,), b'b')` placeholder: `(version, shape, dtype, is_fortran, data)`. */
-export function buildReconstructed(state: PyValue, limits: ArrayLimits): NdArray {
+export function buildReconstructed(state: PyValue, budget: Budget): NdArray {
   let s = tupleItems(state, 'ndarray state');
   if (s.length === 5) s = s.slice(1);
   if (s.length !== 4) fail(`ndarray state has ${s.length} items, expected 5`);
   const [shapeV, dtypeV, fortran, data] = s;
-  const { shape, size } = checkedShape(shapeV, limits);
+  const { shape, size } = checkedShape(shapeV, budget);
   const dtype = asDtype(dtypeV, 'ndarray state');
   if (dtype.kind === 'O') {
     if (!Array.isArray(data) || data.length !== size)
@@ -168,24 +146,16 @@ export function buildReconstructed(state: PyValue, limits: ArrayLimits): NdArray
     );
   }
   if (!(data instanceof Uint8Array)) fail(`ndarray data must be bytes, got ${typeName(data)}`);
-  return arrayFromBytes(dtype, shape, size, data, fortran === true);
-}
-
-function fortranObjects(items: PyValue[], shape: readonly number[]): PyValue[] {
-  const out = new Array<PyValue>(items.length);
-  fortranPositions(shape).forEach((c, f) => {
-    out[c] = items[f];
-  });
-  return out;
+  return arrayFromBytes(dtype, shape, size, data, fortran === true, budget);
 }
 
 /** `numpy.core.numeric._frombuffer(buffer, dtype, shape, order)` (protocol 5 pickles of arrays). */
-export function reduceFrombuffer(args: readonly PyValue[], limits: ArrayLimits): NdArray {
+export function reduceFrombuffer(args: readonly PyValue[], budget: Budget): NdArray {
   const [buf, dtypeV, shapeV, order] = args;
   if (!(buf instanceof Uint8Array)) fail(`_frombuffer needs an in-band buffer, got ${typeName(buf)}`);
   const dtype = asDtype(dtypeV, '_frombuffer');
-  const { shape, size } = checkedShape(shapeV, limits);
-  return arrayFromBytes(dtype, shape, size, buf, order === 'F');
+  const { shape, size } = checkedShape(shapeV, budget);
+  return arrayFromBytes(dtype, shape, size, buf, order === 'F', budget);
 }
 
 /** The joblib wrapper's `subclass` must be a plain numpy array type. */

@@ -116,20 +116,34 @@ export function readScalar(dtype: Dtype, view: DataView, offset: number): number
   }
 }
 
-/** Reads one fixed-width string element ('U': UCS-4, 'S': latin-1), dropping numpy's trailing NUL padding. */
+/**
+ * Reads one fixed-width string element ('U': UCS-4, 'S': latin-1), dropping numpy's trailing NUL padding.
+ * The padding is skipped before decoding and the rest is decoded in chunks, so a wide item costs one pass.
+ */
 export function readString(dtype: Dtype, view: DataView, offset: number): string {
-  let s = '';
+  const le = !dtype.bigEndian;
   if (dtype.kind === 'U') {
-    for (let i = 0; i < dtype.itemsize; i += 4) {
-      const cp = view.getUint32(offset + i, !dtype.bigEndian);
+    let n = dtype.itemsize / 4;
+    while (n > 0 && view.getUint32(offset + 4 * (n - 1), le) === 0) n--;
+    const parts: string[] = [];
+    const chunk: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const cp = view.getUint32(offset + 4 * i, le);
       if (cp > 0x10ffff)
         throw new PickleFormatError(`invalid code point ${cp} in a numpy '${dtype.code}' array`);
-      s += String.fromCodePoint(cp);
+      chunk.push(cp);
+      if (chunk.length === 4096) {
+        parts.push(String.fromCodePoint(...chunk));
+        chunk.length = 0;
+      }
     }
-  } else if (dtype.kind === 'S') {
-    for (let i = 0; i < dtype.itemsize; i++) s += String.fromCharCode(view.getUint8(offset + i));
-  } else {
-    throw new UnsupportedModelError(`expected a string numpy dtype, got '${dtype.code}'`);
+    parts.push(String.fromCodePoint(...chunk));
+    return parts.join('');
   }
-  return s.replace(/\0+$/, '');
+  if (dtype.kind === 'S') {
+    let n = dtype.itemsize;
+    while (n > 0 && view.getUint8(offset + n - 1) === 0) n--;
+    return Buffer.from(view.buffer, view.byteOffset + offset, n).toString('latin1');
+  }
+  throw new UnsupportedModelError(`expected a string numpy dtype, got '${dtype.code}'`);
 }

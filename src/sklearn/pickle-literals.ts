@@ -1,4 +1,5 @@
 // Decodes the pickle opcodes that push a literal: ints, floats, bools, None, strings and bytes.
+import type { Budget } from '../core/budget.js';
 import type { ByteReader } from './byte-reader.js';
 import { PickleFormatError, PickleLimitError } from './errors.js';
 import { OP } from './opcodes.js';
@@ -10,7 +11,11 @@ export const NOT_LITERAL: unique symbol = Symbol('not a literal');
 export const NOTHING: unique symbol = Symbol('nothing');
 
 /** Reads the argument of a literal opcode and returns its value. */
-export function readLiteral(op: number, r: ByteReader): PyValue | typeof NOT_LITERAL | typeof NOTHING {
+export function readLiteral(
+  op: number,
+  r: ByteReader,
+  budget: Budget,
+): PyValue | typeof NOT_LITERAL | typeof NOTHING {
   switch (op) {
     case OP.PROTO: {
       const p = r.u8();
@@ -41,18 +46,31 @@ export function readLiteral(op: number, r: ByteReader): PyValue | typeof NOT_LIT
     case OP.BINFLOAT:
       return r.f64be();
     default:
-      return readText(op, r);
+      return readText(op, r, budget);
   }
 }
 
-function readText(op: number, r: ByteReader): PyValue | typeof NOT_LITERAL {
+/**
+ * A decoded string's length, charged to the budget's byte total before it is decoded. No per-string
+ * cap: protocol 2 writes array data as one long str (for `_codecs.encode`), and a string costs its own
+ * length in input bytes. Byte strings are views of the input (no copy) and cost nothing until an
+ * array is built from them.
+ */
+function sized(n: number, what: string, r: ByteReader, budget: Budget): number {
+  r.need(n, what);
+  budget.bytes(n, what);
+  return n;
+}
+
+function readText(op: number, r: ByteReader, budget: Budget): PyValue | typeof NOT_LITERAL {
   switch (op) {
     case OP.SHORT_BINUNICODE:
+      // At most 255 bytes: charged without a call (the most frequent literal of all).
       return r.utf8(r.u8(), 'SHORT_BINUNICODE');
     case OP.BINUNICODE:
-      return r.utf8(r.u32(), 'BINUNICODE');
+      return r.utf8(sized(r.u32(), 'BINUNICODE', r, budget), 'BINUNICODE');
     case OP.BINUNICODE8:
-      return r.utf8(r.length8('BINUNICODE8'), 'BINUNICODE8');
+      return r.utf8(sized(r.length8('BINUNICODE8'), 'BINUNICODE8', r, budget), 'BINUNICODE8');
     case OP.SHORT_BINBYTES:
       return r.take(r.u8(), 'SHORT_BINBYTES');
     case OP.BINBYTES:
@@ -65,7 +83,7 @@ function readText(op: number, r: ByteReader): PyValue | typeof NOT_LITERAL {
     case OP.BINSTRING: {
       const n = r.i32();
       if (n < 0) throw new PickleFormatError('BINSTRING has a negative length');
-      return r.latin1(n, 'BINSTRING');
+      return r.latin1(sized(n, 'BINSTRING', r, budget), 'BINSTRING');
     }
     default:
       return NOT_LITERAL;

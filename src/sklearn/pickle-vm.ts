@@ -1,9 +1,10 @@
 // A pickle virtual machine that builds inert data and executes nothing (protocols 2-5, memo, frames).
+import { Budget, budgetLimitsFor } from '../core/budget.js';
+import type { LambdaMlError } from '../core/errors.js';
 import { resolveGlobal } from './allowlist.js';
 import { ByteReader } from './byte-reader.js';
-import { PickleFormatError, PickleLimitError, UnsafePickleError } from './errors.js';
+import { PickleFormatError, PickleLimitError, SklearnError, UnsafePickleError } from './errors.js';
 import {
-  type ArrayLimits,
   buildDtype,
   buildReconstructed,
   reduceDtype,
@@ -18,13 +19,13 @@ import { type NdArray, PyGlobal, type PyKey, PyObject, PyTuple, type PyValue, ty
 import { EMPTY_TUPLE, type StackLimits, VmStack } from './vm-stack.js';
 import { readWrapperArray } from './wrapper.js';
 
-export interface PickleLimits extends ArrayLimits, StackLimits {
+/** Shape limits of the VM itself; what it may build from the bytes is the input's `Budget`. */
+export interface PickleLimits extends StackLimits {
   /** Most nested object-array pickles inside each other. */
   readonly maxNested: number;
 }
 
 export const DEFAULT_LIMITS: PickleLimits = {
-  maxElements: 64 * 1024 * 1024,
   maxStack: 4 * 1024 * 1024,
   maxMarks: 1000,
   maxNested: 1,
@@ -91,10 +92,11 @@ export class PickleVm {
 
   constructor(
     private readonly r: ByteReader,
-    private readonly limits: PickleLimits = DEFAULT_LIMITS,
+    private readonly limits: PickleLimits,
+    private readonly budget: Budget,
     private readonly nesting = 0,
   ) {
-    this.st = new VmStack(r, limits);
+    this.st = new VmStack(r, limits, budget);
   }
 
   run(): PyValue {
@@ -124,6 +126,8 @@ export class PickleVm {
           }
         case 0x94 /* MEMOIZE */:
           if (stack.length === 0 || memo.length !== this.memoSize || this.memoSize >= DENSE_MEMO) break;
+          this.budget.itemsLeft--;
+          if (this.budget.itemsLeft < 0) this.budget.exceeded('items', 1, 'MEMOIZE');
           memo.push(stack[stack.length - 1]);
           this.memoSize++;
           r.pos = at + 1;
@@ -152,6 +156,9 @@ export class PickleVm {
                 plain = false;
             }
             if (!plain) break;
+            const n = stack.length - mark;
+            this.budget.itemsLeft -= n;
+            if (this.budget.itemsLeft < 0) this.budget.exceeded('items', n, 'SETITEMS');
             for (let i = mark; i < stack.length; i += 2) d.set(stack[i] as PyKey, stack[i + 1]);
             stack.length = mark;
             marks.pop();
@@ -166,6 +173,8 @@ export class PickleVm {
             const marks = this.st.marks;
             const floor = marks.length > 0 ? (marks[marks.length - 1] as number) : 0;
             if (stack.length - n < floor) break;
+            this.budget.itemsLeft -= n + 1;
+            if (this.budget.itemsLeft < 0) this.budget.exceeded('items', n + 1, 'TUPLE1-3');
             stack.push(new PyTuple(stack.splice(stack.length - n, n)));
             r.pos = at + 1;
             continue;
@@ -194,19 +203,23 @@ export class PickleVm {
           this.build();
           continue;
         case 0x7d /* EMPTY_DICT */:
+          if (stack.length >= maxStack) break;
+          this.budget.itemsLeft--;
+          if (this.budget.itemsLeft < 0) this.budget.exceeded('items', 1, 'EMPTY_DICT');
+          stack.push(new Map());
+          r.pos = at + 1;
+          continue;
         case 0x29 /* EMPTY_TUPLE */:
         case 0x4e /* NONE */:
         case 0x88 /* NEWTRUE */:
         case 0x89 /* NEWFALSE */:
           if (stack.length >= maxStack) break;
           stack.push(
-            op === 0x7d /* EMPTY_DICT */
-              ? new Map()
-              : op === 0x29 /* EMPTY_TUPLE */
-                ? EMPTY_TUPLE
-                : op === 0x4e /* NONE */
-                  ? null
-                  : op === 0x88 /* NEWTRUE */,
+            op === 0x29 /* EMPTY_TUPLE */
+              ? EMPTY_TUPLE
+              : op === 0x4e /* NONE */
+                ? null
+                : op === 0x88 /* NEWTRUE */,
           );
           r.pos = at + 1;
           continue;
@@ -251,7 +264,7 @@ export class PickleVm {
 
   /** Scalars, strings and bytes (and PROTO/FRAME, which push nothing). */
   private literal(op: number): boolean {
-    const v = readLiteral(op, this.r);
+    const v = readLiteral(op, this.r, this.budget);
     if (v === NOT_LITERAL) return false;
     if (v !== NOTHING) this.st.push(v);
     return true;
@@ -282,11 +295,14 @@ export class PickleVm {
 
   private put(i: number, v: PyValue): void {
     if (i < DENSE_MEMO) {
+      // Holes below i cost memory like entries do.
+      this.budget.items(Math.max(1, i + 1 - this.memo.length), 'memo entry');
       if (this.memo[i] === undefined) this.memoSize++;
       // Holes below i would turn the array sparse; fill them with undefined (= absent) instead.
       while (this.memo.length < i) this.memo.push(undefined);
       this.memo[i] = v;
     } else {
+      this.budget.items(1, 'memo entry');
       if (!this.sparseMemo.has(i)) this.memoSize++;
       this.sparseMemo.set(i, v);
     }
@@ -342,6 +358,7 @@ export class PickleVm {
     if (!(args instanceof PyTuple) || (ex && !(kwargs instanceof Map && kwargs.size === 0))) {
       throw new PickleFormatError(`NEWOBJ of ${cls.qualified} has malformed arguments`);
     }
+    this.budget.items(1, 'NEWOBJ');
     this.st.push(new PyObject(cls, args.items));
   }
 
@@ -352,21 +369,22 @@ export class PickleVm {
     if (!(argsV instanceof PyTuple))
       throw new PickleFormatError(`REDUCE of ${fn.qualified} needs an argument tuple`);
     const args = argsV.items;
+    this.budget.items(1, 'REDUCE');
     switch (fn.role) {
       case 'record':
         this.st.push(new PyObject(fn, args));
         return;
       case 'dtype':
-        this.st.push(reduceDtype(args));
+        this.st.push(reduceDtype(args, this.budget));
         return;
       case 'scalar':
         this.st.push(reduceScalar(args));
         return;
       case 'encode':
-        this.st.push(reduceEncode(args));
+        this.st.push(reduceEncode(args, this.budget));
         return;
       case 'frombuffer':
-        this.st.push(reduceFrombuffer(args, this.limits));
+        this.st.push(reduceFrombuffer(args, this.budget));
         return;
       case 'reconstruct': {
         const base = args[0];
@@ -389,7 +407,7 @@ export class PickleVm {
     const state = this.st.pop('BUILD');
     const target = this.st.top('BUILD');
     if (target instanceof Dtype) {
-      buildDtype(target, state);
+      buildDtype(target, state, this.budget);
       return;
     }
     if (!(target instanceof PyObject)) throw new PickleFormatError(`BUILD on ${typeName(target)}`);
@@ -397,7 +415,7 @@ export class PickleVm {
       throw new PickleFormatError(`BUILD applied twice to ${target.cls.qualified}`);
     }
     let array: NdArray | null = null;
-    if (target.cls.role === 'reconstruct') array = buildReconstructed(state, this.limits);
+    if (target.cls.role === 'reconstruct') array = buildReconstructed(state, this.budget);
     else if (target.cls.qualified === WRAPPER) array = this.wrapper(state);
     if (array === null) {
       target.state = state;
@@ -412,11 +430,13 @@ export class PickleVm {
     if (this.nesting > 0) {
       throw new UnsafePickleError('refused a joblib NumpyArrayWrapper inside a nested object-array pickle');
     }
-    return readWrapperArray(this.r, state, this.limits, () => {
+    return readWrapperArray(this.r, state, this.budget, () => {
       if (this.nesting >= this.limits.maxNested) {
-        throw new PickleLimitError(`object-array pickles nested deeper than ${this.limits.maxNested}`);
+        throw new PickleLimitError(
+          `object-array pickles nested deeper than ${this.limits.maxNested} at offset ${this.r.pos}`,
+        );
       }
-      return new PickleVm(this.r, this.limits, this.nesting + 1).run();
+      return new PickleVm(this.r, this.limits, this.budget, this.nesting + 1).run();
     });
   }
 }
@@ -425,13 +445,54 @@ function describe(v: PyValue): string {
   return v instanceof PyGlobal ? v.qualified : typeName(v);
 }
 
-/** Unpickles a whole (decompressed) joblib or pickle byte stream into inert values. */
-export function unpickle(bytes: Uint8Array, limits: PickleLimits = DEFAULT_LIMITS): PyValue {
+/**
+ * Unpickles a whole (decompressed) joblib or pickle byte stream into inert values. `budget` defaults
+ * to the limits for an input of this size; a reader of a compressed file passes the one it scaled to
+ * the stored size. Every error is typed (a SklearnError) and names the offset it happened at.
+ */
+export function unpickle(
+  bytes: Uint8Array,
+  limits: PickleLimits = DEFAULT_LIMITS,
+  budget: Budget = pickleBudget(bytes.length),
+): PyValue {
   const r = new ByteReader(bytes);
   if (bytes.length < 2 || bytes[0] !== OP.PROTO) {
     throw new PickleFormatError(
       `not a pickle: expected the PROTO opcode 0x80 at offset 0, found ${bytes.length === 0 ? 'an empty file' : `0x${(bytes[0] ?? 0).toString(16)}`}`,
     );
   }
-  return new PickleVm(r, limits).run();
+  budget.where = () => `offset ${r.pos}`;
+  try {
+    return new PickleVm(r, limits, budget).run();
+  } catch (error) {
+    throw atOffset(error, r.pos);
+  }
+}
+
+/** The budget of a pickle reader: exceeding it throws a PickleLimitError naming the offset. */
+export function pickleBudget(
+  storedBytes: number,
+  overrides: Parameters<typeof budgetLimitsFor>[1] = {},
+): Budget {
+  return new Budget(budgetLimitsFor(storedBytes, overrides), () => 'an unknown offset', PickleLimitError);
+}
+
+/**
+ * Gives every error the offset it happened at: a typed error without one gets it appended (same class),
+ * anything untyped (a RangeError from a case the checks missed) becomes a PickleFormatError.
+ */
+function atOffset(error: unknown, offset: number): Error {
+  if (error instanceof SklearnError) {
+    if (/offset \d+/.test(error.message)) return error;
+    const Ctor = error.constructor as new (m: string, o: object) => LambdaMlError;
+    return new Ctor(`${error.message} (at offset ${offset})`, {
+      cause: error,
+      context: { ...error.context, offset },
+    });
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new PickleFormatError(`the pickle could not be read at offset ${offset}: ${message}`, {
+    cause: error,
+    context: { offset },
+  });
 }

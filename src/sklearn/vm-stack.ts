@@ -1,4 +1,5 @@
 // The pickle VM's stack and MARKs, and the opcodes that only shuffle them: tuples, lists, dicts, sets.
+import type { Budget } from '../core/budget.js';
 import type { ByteReader } from './byte-reader.js';
 import { PickleFormatError, PickleLimitError } from './errors.js';
 import { OP } from './opcodes.js';
@@ -21,6 +22,8 @@ export class VmStack {
   constructor(
     private readonly r: ByteReader,
     private readonly limits: StackLimits,
+    /** Every value that lands in a container (and every new container) is charged here. */
+    private readonly budget: Budget,
   ) {}
 
   push(v: PyValue): void {
@@ -42,10 +45,18 @@ export class VmStack {
     return this.stack[this.stack.length - 1];
   }
 
+  /** The values above the last MARK, charged as container items (they are about to land in one). */
   popMark(what: string): PyValue[] {
     const mark = this.marks.pop();
     if (mark === undefined) throw new PickleFormatError(`${what} without a MARK at offset ${this.r.pos}`);
+    this.budget.items(this.stack.length - mark + 1, what);
     return this.stack.splice(mark);
+  }
+
+  /** A new empty container. */
+  private fresh(v: PyValue, what: string): void {
+    this.budget.items(1, what);
+    this.push(v);
   }
 
   /** Stack shuffling, tuples, lists, dicts, sets. */
@@ -76,6 +87,7 @@ export class VmStack {
       case OP.TUPLE2:
       case OP.TUPLE3: {
         const n = op - OP.TUPLE1 + 1;
+        this.budget.items(n + 1, 'TUPLE1-3');
         const items: PyValue[] = [];
         for (let i = 0; i < n; i++) items.unshift(this.pop('TUPLE1-3'));
         this.push(new PyTuple(items));
@@ -89,13 +101,14 @@ export class VmStack {
   private collection(op: number): boolean {
     switch (op) {
       case OP.EMPTY_LIST:
-        this.push([]);
+        this.fresh([], 'EMPTY_LIST');
         return true;
       case OP.LIST:
         this.push(this.popMark('LIST'));
         return true;
       case OP.APPEND: {
         const item = this.pop('APPEND');
+        this.budget.items(1, 'APPEND');
         this.list('APPEND').push(item);
         return true;
       }
@@ -106,7 +119,7 @@ export class VmStack {
         return true;
       }
       case OP.EMPTY_DICT:
-        this.push(new Map());
+        this.fresh(new Map(), 'EMPTY_DICT');
         return true;
       case OP.DICT:
         this.push(this.setItems(new Map(), this.popMark('DICT')));
@@ -114,6 +127,7 @@ export class VmStack {
       case OP.SETITEM: {
         const value = this.pop('SETITEM');
         const key = this.pop('SETITEM');
+        this.budget.items(2, 'SETITEM');
         this.setItems(this.dict('SETITEM'), [key, value]);
         return true;
       }
@@ -123,13 +137,14 @@ export class VmStack {
         return true;
       }
       case OP.EMPTY_SET:
-        this.push(new PySet([]));
+        this.fresh(new PySet([]), 'EMPTY_SET');
         return true;
       case OP.ADDITEMS: {
         const items = this.popMark('ADDITEMS');
         const set = this.top('ADDITEMS');
         if (!(set instanceof PySet)) throw new PickleFormatError(`ADDITEMS on ${typeName(set)}`);
-        set.items.push(...items);
+        // A loop, not push(...items): spreading a million arguments overflows the call stack.
+        for (let i = 0; i < items.length; i++) set.items.push(items[i]);
         return true;
       }
       case OP.FROZENSET:

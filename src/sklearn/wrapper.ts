@@ -1,13 +1,8 @@
 // Reads the array that follows a joblib NumpyArrayWrapper in the stream (raw bytes or a nested pickle).
+import type { Budget } from '../core/budget.js';
 import type { ByteReader } from './byte-reader.js';
 import { PickleFormatError } from './errors.js';
-import {
-  type ArrayLimits,
-  arrayFromBytes,
-  asDtype,
-  checkedShape,
-  checkWrapperSubclass,
-} from './numpy-decode.js';
+import { arrayFromBytes, asDtype, checkedShape, checkWrapperSubclass } from './numpy-decode.js';
 import { NdArray, type PyValue, typeName } from './values.js';
 
 /**
@@ -18,13 +13,13 @@ import { NdArray, type PyValue, typeName } from './values.js';
 export function readWrapperArray(
   r: ByteReader,
   state: PyValue,
-  limits: ArrayLimits,
+  budget: Budget,
   nested: () => PyValue,
 ): NdArray {
   if (!(state instanceof Map))
     throw new PickleFormatError(`NumpyArrayWrapper state is ${typeName(state)}, expected a dict`);
   checkWrapperSubclass(state.get('subclass'));
-  const { shape, size } = checkedShape(state.get('shape'), limits);
+  const { shape, size } = checkedShape(state.get('shape'), budget);
   const dtype = asDtype(state.get('dtype'), 'NumpyArrayWrapper');
   const order = state.get('order');
   if (order !== 'C' && order !== 'F')
@@ -39,7 +34,7 @@ export function readWrapperArray(
     r.take(pad, 'array padding');
   }
   const raw = r.take(size * dtype.itemsize, `array of shape (${shape.join(', ')}) and dtype '${dtype.code}'`);
-  return arrayFromBytes(dtype, shape, size, raw, order === 'F');
+  return arrayFromBytes(dtype, shape, size, raw, order === 'F', budget);
 }
 
 function nestedObjectArray(v: PyValue, shape: readonly number[]): NdArray {
