@@ -6,7 +6,8 @@ import { alive, call, invoke, startFixtureEmulator, type TestEmulator, waitFor }
 describe('emulator Invoke API', () => {
   let emu: TestEmulator;
   before(async () => {
-    emu = await startFixtureEmulator({ timeout: 1, memory: 128, functionName: 'my-fn' });
+    // A 4 s timeout: a 6 MB echo or growing to --memory must not time out on a loaded 2-core machine.
+    emu = await startFixtureEmulator({ timeout: 4, memory: 128, functionName: 'my-fn' });
   });
   after(async () => {
     await emu.close();
@@ -88,11 +89,11 @@ describe('emulator Invoke API', () => {
 
   it('times out with Sandbox.Timedout, kills the instance and cold-starts the next call', async () => {
     const first = JSON.parse((await invoke(emu.url, { action: 'env' })).body).pid as number;
-    const reply = await invoke(emu.url, { action: 'sleep', ms: 5000 });
+    const reply = await invoke(emu.url, { action: 'sleep', ms: 8000 });
     assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
     const error = JSON.parse(reply.body);
     assert.equal(error.errorType, 'Sandbox.Timedout');
-    assert.match(error.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+    assert.match(error.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 4\.00 seconds$/);
     assert.ok(await waitFor(() => !alive(first)), 'timed-out instance killed');
     const next = await invoke(emu.url, { action: 'env' }, { 'X-Amz-Log-Type': 'Tail' });
     assert.notEqual(JSON.parse(next.body).pid, first);

@@ -81,8 +81,15 @@ export interface RuntimeEndpoint {
   close(): Promise<void>;
 }
 
-/** Starts one Runtime API endpoint for one execution environment (injected into the sandbox). */
-export type RuntimeEndpointFactory = (handler: RuntimeApiHandler) => Promise<RuntimeEndpoint>;
+/**
+ * Starts one Runtime API endpoint for one execution environment (injected into the sandbox). `owner`
+ * gives the pid of the environment's runtime process once it is spawned: only that process (and its
+ * children) may connect.
+ */
+export type RuntimeEndpointFactory = (
+  handler: RuntimeApiHandler,
+  owner: () => number | undefined,
+) => Promise<RuntimeEndpoint>;
 
 /** Builds a function error body the way Lambda does for platform errors. */
 export function platformError(errorType: string, errorMessage: string): InvocationOutcome {

@@ -32,6 +32,11 @@ export interface EmulatorOptions {
   readonly gracePeriod?: number;
   /** Event invocations the in-memory queue holds. */
   readonly queueCapacity?: number;
+  /**
+   * Accept a Runtime API connection only from the instance's own runtime process or its children
+   * (checked once per connection through /proc; Linux only). Default true.
+   */
+  readonly verifyRuntimePeer?: boolean;
   /** Extra environment variables for every instance. */
   readonly env?: Readonly<Record<string, string>>;
   /** Where Lambda's log lines go (default: this process's stdout). */
@@ -80,6 +85,7 @@ export function resolveOptions(o: EmulatorOptions): ResolvedOptions {
     initTimeout: number('init-timeout', o.initTimeout ?? DEFAULTS.initTimeout, 0.001, 900),
     gracePeriod: number('grace-period', o.gracePeriod ?? DEFAULTS.gracePeriod, 0, 900),
     queueCapacity: integer('queue-capacity', o.queueCapacity ?? DEFAULTS.queueCapacity, 1, 1_000_000),
+    verifyRuntimePeer: o.verifyRuntimePeer ?? true,
     env: o.env ?? {},
     modelPath: o.modelPath === undefined ? undefined : resolve(o.modelPath),
     bootstrap: o.bootstrap !== undefined && o.bootstrap.length > 0 ? o.bootstrap : undefined,

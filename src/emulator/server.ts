@@ -8,6 +8,7 @@ import { EmulatorError, PortInUseError } from './errors.js';
 import { createInvokeApi } from './invoke-api/handler.js';
 import { functionArn } from './invoke-api/routes.js';
 import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { runtimePeerCheck } from './peer-check.js';
 import { createRuntimeEndpoint } from './runtime-api/server.js';
 import { readTreeRss } from './sandbox/memory.js';
 import { Pool } from './sandbox/pool.js';
@@ -77,6 +78,7 @@ function batchedStdout(): (text: string) => void {
 
 function sandboxDeps(o: ResolvedOptions, writeLog: (text: string) => void): SandboxDeps {
   const command = o.bootstrap ?? o.runtimeCommand;
+  const admitFor = runtimePeerCheck(o.verifyRuntimePeer, writeLog);
   return {
     config: {
       command,
@@ -86,7 +88,7 @@ function sandboxDeps(o: ResolvedOptions, writeLog: (text: string) => void): Sand
       memoryMb: o.memory,
       functionArn: functionArn(o.region, o.functionName),
     },
-    createEndpoint: (handler) => createRuntimeEndpoint(handler),
+    createEndpoint: (handler, owner) => createRuntimeEndpoint(handler, { admit: admitFor?.(owner) }),
     spawn: (argv, env) =>
       // Own process group (detached) so a kill reaches the runtime's children and Ctrl+C reaches only us.
       spawn(argv[0] as string, argv.slice(1), {

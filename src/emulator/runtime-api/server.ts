@@ -1,6 +1,6 @@
 // One Runtime API endpoint (2018-06-01) on its own loopback port, serving exactly one execution environment.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   type Invocation,
   LIMITS,
@@ -14,14 +14,49 @@ import { readBody } from '../http-body.js';
 const PREFIX = '/2018-06-01/runtime/';
 const INVOCATION_ROUTE = /^invocation\/([^/]+)\/(response|error)$/;
 
+export interface RuntimeEndpointOptions {
+  readonly host?: string;
+  /**
+   * Decides, once per connection, whether the peer may speak for this instance (the runtime process
+   * and its children only). No request on a connection is acted on before its verdict; a refused
+   * connection is closed without an answer.
+   */
+  readonly admit?: (socket: Socket) => Promise<boolean>;
+}
+
 /** Starts an endpoint on `host:0`; `address` is the `host:port` for AWS_LAMBDA_RUNTIME_API. */
 export async function createRuntimeEndpoint(
   handler: RuntimeApiHandler,
-  host = '127.0.0.1',
+  options: RuntimeEndpointOptions = {},
 ): Promise<RuntimeEndpoint> {
-  const server = createServer((req, res) => {
+  const host = options.host ?? '127.0.0.1';
+  const admit = options.admit;
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     route(handler, req, res).catch((error: unknown) => sendError(res, error));
-  });
+  };
+  // Each connection's verdict, checked once (a keep-alive runtime pays for it once per connection, not
+  // per call): `true` once admitted, a promise while the check runs.
+  const verdicts = new WeakMap<Socket, true | Promise<boolean>>();
+  const server = createServer(
+    admit === undefined
+      ? serve
+      : (req, res) => {
+          const verdict = verdicts.get(req.socket);
+          if (verdict === true) return serve(req, res);
+          void (verdict ?? Promise.resolve(false)).then((ok) => {
+            if (ok) serve(req, res);
+          });
+        },
+  );
+  if (admit !== undefined)
+    server.on('connection', (socket: Socket) => {
+      const verdict = admit(socket).catch(() => false);
+      verdicts.set(socket, verdict);
+      void verdict.then((ok) => {
+        if (ok) verdicts.set(socket, true);
+        else socket.destroy();
+      });
+    });
   // The runtime long-polls /next: never time its connection out.
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;

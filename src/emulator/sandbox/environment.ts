@@ -77,7 +77,7 @@ export class ExecutionEnvironment {
   async start(): Promise<void> {
     let child: ChildProcess;
     try {
-      this.endpoint = await this.deps.createEndpoint(this.runtimeHandler());
+      this.endpoint = await this.deps.createEndpoint(this.runtimeHandler(), () => this.child?.pid);
       const { command, env } = this.deps.config;
       child = this.deps.spawn(command, { ...env, AWS_LAMBDA_RUNTIME_API: this.endpoint.address });
     } catch (error) {
