@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { serializeArtifact } from '../src/model/artifact.js';
+import { serializeArtifact, serializeArtifactBinary } from '../src/model/artifact.js';
 import { trainFromConfig } from '../src/model/train.js';
 import { type FakeRuntimeApi, startFakeRuntimeApi } from './runtime-fake-api.js';
 import { BASE_ENV, type RuntimeProcess, spawnRuntime } from './runtime-process.js';
@@ -117,10 +117,40 @@ describe('prediction function in the runtime client', () => {
     assert.deepEqual(await call({ data: [0, 0, 0, 0] }), { statusCode: 200, body: 1 });
   });
 
+  it('answers a value beyond float32 range (the forest casts rows to float32) with 400', async () => {
+    assert.deepEqual(
+      await call({
+        data: [
+          [0, 0, 0, 0],
+          [0, 1e39, 0, 0],
+        ],
+      }),
+      {
+        statusCode: 400,
+        body: { error: 'row 1 feature 1 is 1e+39; expected a finite number within float32 range' },
+      },
+    );
+  });
+
   it('loaded the model once, at init', () => {
     const loads = runtime.stdout().match(/loaded RandomForestClassifier \(4 features\) from /g) ?? [];
     assert.equal(loads.length, 1);
     assert.match(runtime.stdout(), /\tundefined\tINFO\tloaded RandomForestClassifier/);
+  });
+});
+
+describe('prediction function with a binary artifact', () => {
+  it('answers like the JSON artifact', async () => {
+    const binPath = join(dir, 'model.lmlb');
+    writeFileSync(
+      binPath,
+      serializeArtifactBinary(trainFromConfig(JSON.parse(readFileSync(CONFIG, 'utf8')))),
+    );
+    const { api, runtime } = await launch({ MODEL_PATH: binPath });
+    api.enqueue({ requestId: 'b-1', body: JSON.stringify({ data: ROWS }) });
+    const reply = await api.waitFor((r) => r.path.startsWith('/2018-06-01/runtime/invocation/b-1/'));
+    assert.deepEqual(JSON.parse(reply.body), { statusCode: 200, body: SKLEARN_CLASSES });
+    assert.match(runtime.stdout(), /loaded RandomForestClassifier \(4 features\) from .*model\.lmlb/);
   });
 });
 

@@ -29,6 +29,27 @@ test('train writes the artifact and prints its sha256; a second run gives the sa
   assert.equal(again.stdout.split(' ')[0], sha);
 });
 
+test('train writes the binary form for a .lmlb file or --format binary; predict reads it', () => {
+  const bin = join(dir, 'model.lmlb');
+  const r = run(['train', '--config', config, '--out', bin]);
+  assert.equal(r.code, 0, r.stderr);
+  const bytes = readFileSync(bin);
+  assert.equal(bytes.subarray(0, 8).toString('hex'), '894c4d4c0d0a1a0a', 'the binary signature');
+  assert.equal(r.stdout, `${createHash('sha256').update(bytes).digest('hex')}  ${bin}\n`);
+  const forced = join(dir, 'forced.bin');
+  assert.equal(run(['train', '--config', config, '--out', forced, '--format', 'binary']).code, 0);
+  assert.deepEqual(readFileSync(forced), bytes, 'same bytes whichever way binary was chosen');
+  const p = run(['predict', '--model', bin], '[0,0,0,0]\n');
+  assert.equal(p.code, 0, p.stderr);
+  assert.deepEqual(JSON.parse(p.stdout), {
+    prediction: 1,
+    probabilities: [0.1780616183476214, 0.8219383816523785],
+  });
+  const bad = run(['train', '--config', config, '--out', join(dir, 'x.json'), '--format', 'onnx']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--format "onnx" is not a model format; expected json or binary/);
+});
+
 test('predict: one JSON line per row, error lines for bad rows, exit code 1', () => {
   const model = join(dir, 'model.json');
   const input = join(dir, 'rows.jsonl');

@@ -1,11 +1,11 @@
 // `lambda-ml convert` end to end (compiled CLI): a joblib file becomes an artifact; bad files give one-line errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createPredictor, parseArtifact } from '../src/model/artifact.js';
+import { createPredictor, parseArtifact, parseArtifactBytes } from '../src/model/artifact.js';
 import { markerPath, sklearnFixtures } from './sklearn-fixtures.js';
 
 const fx = sklearnFixtures();
@@ -33,6 +33,21 @@ test('convert writes a native artifact that predicts like the joblib file', () =
   m.rows.forEach((row, i) => {
     assert.equal(p.predict(row), m.predict[i]);
   });
+});
+
+test('convert --format binary writes the binary form, which predicts the same', () => {
+  const input = join(tmp, 'gb.joblib');
+  copyFileSync(join(fx.dir, 'gb_clf_multi_zlib.joblib'), input);
+  const r = run('convert', input, '--format', 'binary');
+  assert.equal(r.status, 0, r.stderr);
+  const binary = createPredictor(parseArtifactBytes(readFileSync(join(tmp, 'gb.lmlb'))));
+  const json = createPredictor(parseArtifact(readFileSync(join(tmp, 'm.json'), 'utf8')));
+  const m = fx.models.find((e) => e.file === 'gb_clf_multi_zlib.joblib');
+  assert.ok(m);
+  for (const row of m.rows) {
+    assert.equal(binary.predict(row), json.predict(row));
+    assert.deepEqual(binary.predictProba(row), json.predictProba(row));
+  }
 });
 
 test('convert output is deterministic', () => {

@@ -58,7 +58,7 @@ function checkLogistic(m: FixtureEntry): void {
       assert.deepEqual(logisticDecision(art, row), m.decision[i], `decision row ${i}`);
     }
     m.decision?.[i]?.forEach((d, k) => {
-      const w = est.coef[k] ?? [];
+      const w = Array.from(est.coef[k] ?? []);
       const scale = w.reduce((s, wj, j) => s + Math.abs(wj * (row[j] ?? 0)), Math.abs(est.intercept[k] ?? 0));
       const got = w.reduce((s, wj, j) => s + wj * (row[j] ?? 0), 0) + (est.intercept[k] ?? 0);
       assert.ok(Math.abs(got - d) <= 8 * EPS * scale, `decision row ${i}: ${got} vs ${d}`);

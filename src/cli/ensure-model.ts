@@ -1,11 +1,10 @@
 // Keeps a trained artifact in step with its training config: reuse it when it was trained from the same
 // config by this version of lambda-ml, otherwise (missing, damaged, other config) train and write it anew.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GENERATED_BY } from '../core/version.js';
-import { parseArtifact, serializeArtifact } from '../model/artifact.js';
-import { writeFileAtomic } from './files.js';
+import { parseArtifactBytes } from '../model/artifact.js';
+import { encodingFor, writeArtifact } from './artifact-file.js';
 
 /** JSON with object keys sorted, so two configs that differ only in key order compare equal. */
 export function canonicalJson(value: unknown): string {
@@ -19,14 +18,14 @@ export function canonicalJson(value: unknown): string {
 
 /** Why an existing artifact cannot be reused, or null when it can. */
 function staleReason(modelPath: string, config: unknown): string | null {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(modelPath, 'utf8');
+    bytes = readFileSync(modelPath);
   } catch {
     return 'no model yet';
   }
   try {
-    const artifact = parseArtifact(text);
+    const artifact = parseArtifactBytes(bytes);
     if (artifact.generatedBy !== GENERATED_BY) return `model was made by ${artifact.generatedBy}`;
     if (artifact.provenance.source !== 'train') return 'model was not trained from a config';
     if (canonicalJson(artifact.provenance.config) !== canonicalJson(config)) return 'training config changed';
@@ -46,10 +45,9 @@ export async function ensureModel(config: unknown, baseDir: string, modelPath: s
   const started = performance.now();
   // The trainer is loaded only when there is training to do: a warm `start` skips its modules.
   const { trainFromConfig } = await import('../model/train.js');
-  const text = serializeArtifact(trainFromConfig(config, { baseDir }));
+  const artifact = trainFromConfig(config, { baseDir });
   mkdirSync(dirname(modelPath), { recursive: true });
-  writeFileAtomic(modelPath, text);
-  const sha = createHash('sha256').update(text, 'utf8').digest('hex');
+  const sha = writeArtifact(modelPath, artifact, encodingFor(modelPath, undefined));
   const ms = (performance.now() - started).toFixed(0);
   return `${reason}: trained ${modelPath} in ${ms} ms (sha256 ${sha})`;
 }

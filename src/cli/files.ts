@@ -18,7 +18,7 @@ export function readJsonConfig(path: string): unknown {
 }
 
 /** Writes a file through a temporary name so a crash never leaves half an artifact. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);

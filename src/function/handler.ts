@@ -3,15 +3,15 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../model/load.js';
-import { loadModelAtInit, locateModel, looksLikeJson } from './model-source.js';
+import { loadModelAtInit, locateModel, looksLikeNativeArtifact } from './model-source.js';
 import { createPredictionHandler } from './predict.js';
 
 const location = locateModel(process.env, dirname(fileURLToPath(import.meta.url)), process.cwd());
 // process.hrtime, not the `performance` global: the first touch of that global loads perf_hooks (~1 ms).
 const started = process.hrtime.bigint();
 // A scikit-learn file (joblib/pickle, told by its bytes) needs the safe pickle reader; it is imported only
-// then, so a JSON model's cold start does not load it.
-const load = looksLikeJson(location.path)
+// then, so a native model's cold start does not load it.
+const load = looksLikeNativeArtifact(location.path)
   ? loadModelFile
   : (await import('../sklearn/load-any.js')).loadAnyModelFile;
 const predictor = loadModelAtInit(location, load);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
-import { loadModelAtInit, locateModel, looksLikeJson } from './model-source.js';
+import { loadModelAtInit, locateModel, looksLikeNativeArtifact } from './model-source.js';
 
 describe('locateModel', () => {
   it('uses MODEL_PATH, relative to the working directory', () => {
@@ -54,21 +54,22 @@ describe('loadModelAtInit', () => {
   });
 });
 
-describe('looksLikeJson', () => {
-  it('tells a JSON artifact from a pickle by the first non-blank byte', () => {
+describe('looksLikeNativeArtifact', () => {
+  it('tells a native artifact (JSON or binary) from a pickle by its first bytes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-sniff-'));
     try {
       const file = (name: string, bytes: string | Buffer) => {
         writeFileSync(join(dir, name), bytes);
         return join(dir, name);
       };
-      assert.equal(looksLikeJson(file('a.json', '{"format":"lambda-ml-model"}')), true);
-      assert.equal(looksLikeJson(file('b.json', '\ufeff \n\t{}')), true);
-      assert.equal(looksLikeJson(file('c.joblib', Buffer.from([0x80, 0x04, 0x95]))), false);
-      assert.equal(looksLikeJson(file('d.z', Buffer.from([0x78, 0x9c, 0x01]))), false);
-      assert.equal(looksLikeJson(file('e.txt', '[1, 2]')), false);
+      assert.equal(looksLikeNativeArtifact(file('a.json', '{"format":"lambda-ml-model"}')), true);
+      assert.equal(looksLikeNativeArtifact(file('b.json', '\ufeff \n\t{}')), true);
+      assert.equal(looksLikeNativeArtifact(file('c.joblib', Buffer.from([0x80, 0x04, 0x95]))), false);
+      assert.equal(looksLikeNativeArtifact(file('d.z', Buffer.from([0x78, 0x9c, 0x01]))), false);
+      assert.equal(looksLikeNativeArtifact(file('e.txt', '[1, 2]')), false);
+      assert.equal(looksLikeNativeArtifact(file('f.lmlb', Buffer.from('894c4d4c0d0a1a0a01', 'hex'))), true);
       assert.equal(
-        looksLikeJson(join(dir, 'absent.json')),
+        looksLikeNativeArtifact(join(dir, 'absent.json')),
         true,
         'unreadable files go to the JSON loader for its error',
       );

@@ -2,7 +2,7 @@
 // needs, and its one load at init.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { startsLikeJson } from '../model/load.js';
+import { startsLikeArtifact } from '../model/load.js';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
 
@@ -44,10 +44,11 @@ export function loadModelAtInit(location: ModelLocation, load: (path: string) =>
 }
 
 /**
- * True when the file's first non-blank byte is `{` (a JSON artifact); false for anything else, such as
- * a joblib/pickle file. An unreadable file counts as JSON so the JSON loader reports the read error.
+ * True when the file is a native artifact: its first non-blank byte is `{` (JSON) or it starts with the
+ * binary signature; false for anything else, such as a joblib/pickle file. An unreadable file counts as
+ * native so the native loader reports the read error.
  */
-export function looksLikeJson(path: string): boolean {
+export function looksLikeNativeArtifact(path: string): boolean {
   const head = Buffer.alloc(64);
   let n: number;
   try {
@@ -60,5 +61,5 @@ export function looksLikeJson(path: string): boolean {
   } catch {
     return true;
   }
-  return startsLikeJson(head.subarray(0, n));
+  return startsLikeArtifact(head.subarray(0, n));
 }

@@ -1,8 +1,9 @@
 // The prediction handler over any Predictor: direct invocations and HTTP events, bad input answered with 400,
 // a schema request ({"schema": true}, or GET over HTTP) answered with what the model expects.
+import { flattenRows, predictBatch } from '../model/batch.js';
 import { describeModel, type ModelDescription } from '../model/describe.js';
 import { PredictInputError } from '../model/errors.js';
-import type { ClassLabel, FeatureValue, Predictor } from '../model/types.js';
+import type { ClassLabel, Predictor } from '../model/types.js';
 import { BadRequestError } from './errors.js';
 import { type HttpResponse, httpResponse, isHttpEvent, methodOf, readHttpPayload } from './http-event.js';
 import { type PredictionRequest, requestParser } from './request.js';
@@ -14,14 +15,18 @@ export interface WithProbabilities {
 
 export type Prediction = ClassLabel | WithProbabilities;
 
-function predictRow(predictor: Predictor, row: readonly FeatureValue[], probabilities: boolean): Prediction {
-  const prediction = predictor.predict(row);
-  if (!probabilities) return prediction;
-  return { prediction, probabilities: Array.from(predictor.predictProba(row)) };
-}
-
+/** All rows in one batch call (a forest walks each tree over the whole block of rows). */
 export function predictBody(predictor: Predictor, request: PredictionRequest): Prediction | Prediction[] {
-  const answers = request.rows.map((row) => predictRow(predictor, row, request.probabilities));
+  const n = request.rows.length;
+  const flat = flattenRows(request.rows, predictor.nFeatures);
+  const { predictions, probabilities } = predictBatch(predictor, flat, n, request.probabilities);
+  const K = predictor.classes?.length ?? 0;
+  const answers: Prediction[] = probabilities
+    ? predictions.map((prediction, r) => ({
+        prediction,
+        probabilities: Array.from(probabilities.subarray(r * K, (r + 1) * K)),
+      }))
+    : predictions;
   return request.batch ? answers : (answers[0] as Prediction);
 }
 

@@ -1,6 +1,14 @@
-// The versioned JSON model file: deterministic serialisation with an integrity hash, strict parsing
-// with typed errors, and the Predictor built from it.
+// The versioned model file, as JSON (human-readable, sha256 at the end) or in the binary container
+// (binary-format.ts: the same fields, big numeric arrays as typed sections, CRC-32): deterministic
+// serialisation, strict parsing with typed errors, and the Predictor built from it.
 import { createHash } from 'node:crypto';
+import {
+  decodeContainer,
+  encodeContainer,
+  externalize,
+  type SectionArray,
+  startsLikeBinary,
+} from './binary-format.js';
 import { ArtifactError } from './errors.js';
 import { kindHandler } from './kinds.js';
 import { ARTIFACT_FORMAT, type ModelArtifact, type Predictor } from './types.js';
@@ -10,9 +18,9 @@ export const FORMAT_VERSION = 1;
 /** How serializeArtifact ends a file: the sha256 of everything before it, then `}` and a newline. */
 const SHA_SUFFIX = /,"sha256":"([0-9a-f]{64})"\}\n?$/;
 
-/** The artifact fields in file order; `sha256` (of the file without it) is appended last. */
-function canonicalBody(a: ModelArtifact): string {
-  const ordered = {
+/** The artifact fields in file order. */
+function ordered(a: ModelArtifact): Record<string, unknown> {
+  return {
     format: a.format,
     formatVersion: a.formatVersion,
     kind: a.kind,
@@ -23,7 +31,15 @@ function canonicalBody(a: ModelArtifact): string {
     classes: a.classes,
     estimator: a.estimator,
   };
-  return JSON.stringify(ordered);
+}
+
+/** Typed arrays (from a binary file) are written as JSON arrays. */
+const plainArrays = (_key: string, v: unknown): unknown =>
+  ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+
+/** The JSON text without `sha256` (the hash covers exactly these bytes). */
+function canonicalBody(a: ModelArtifact): string {
+  return JSON.stringify(ordered(a), plainArrays);
 }
 
 function sha256(text: string): string {
@@ -34,6 +50,16 @@ function sha256(text: string): string {
 export function serializeArtifact(a: ModelArtifact): string {
   const body = canonicalBody(a);
   return `${body.slice(0, -1)},"sha256":"${sha256(body)}"}\n`;
+}
+
+/**
+ * The binary form: the same fields in the same order (no sha256: the container's CRC-32 covers every
+ * byte), with each numeric array of 16+ entries under `estimator` in a typed section.
+ */
+export function serializeArtifactBinary(a: ModelArtifact): Uint8Array {
+  const sections: SectionArray[] = [];
+  const meta = { ...ordered(a), estimator: externalize(a.estimator, sections) };
+  return encodeContainer(meta, sections);
 }
 
 function field<T>(
@@ -50,23 +76,28 @@ function field<T>(
   return v as T;
 }
 
-/** Parses and validates a model file's text; throws ArtifactError naming what is wrong. */
-export function parseArtifact(text: string): ModelArtifact {
+function parseJson(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new ArtifactError(
       `model artifact is not valid JSON (truncated or damaged): ${(error as Error).message}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
+  return asObject(raw);
+}
+
+function asObject(raw: unknown): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ArtifactError('model artifact must be a JSON object');
   }
-  const o = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/** The envelope fields every artifact has, whatever its kind and encoding. */
+function checkEnvelope(o: Record<string, unknown>): void {
   field(o, 'format', (v) => v === ARTIFACT_FORMAT, JSON.stringify(ARTIFACT_FORMAT));
   field(
     o,
@@ -74,7 +105,7 @@ export function parseArtifact(text: string): ModelArtifact {
     (v) => v === FORMAT_VERSION,
     `${FORMAT_VERSION} (the version this lambda-ml reads)`,
   );
-  const handler = kindHandler(o.kind);
+  kindHandler(o.kind);
   field(o, 'generatedBy', (v) => typeof v === 'string', 'a string');
   field(o, 'provenance', (v) => typeof v === 'object' && v !== null, 'an object');
   field(
@@ -90,6 +121,18 @@ export function parseArtifact(text: string): ModelArtifact {
     (v) => v === null || (Array.isArray(v) && v.every((c) => typeof c === 'number' || typeof c === 'string')),
     'null or an array of numbers/strings',
   );
+}
+
+function validated(o: Record<string, unknown>): ModelArtifact {
+  const artifact = o as unknown as ModelArtifact;
+  kindHandler(o.kind).validate(artifact);
+  return artifact;
+}
+
+/** Parses and validates a JSON model file's text; throws ArtifactError naming what is wrong. */
+export function parseArtifact(text: string): ModelArtifact {
+  const o = parseJson(text);
+  checkEnvelope(o);
   field<string>(
     o,
     'sha256',
@@ -104,9 +147,21 @@ export function parseArtifact(text: string): ModelArtifact {
       'model artifact was modified after it was written (its sha256 does not match its content)',
     );
   }
-  const artifact = o as unknown as ModelArtifact;
-  handler.validate(artifact);
-  return artifact;
+  return validated(o);
+}
+
+/** Parses and validates a binary model file (checksum, container, then the same checks as JSON). */
+export function parseArtifactBinary(bytes: Uint8Array): ModelArtifact {
+  const o = asObject(decodeContainer(bytes));
+  checkEnvelope(o);
+  if ('sha256' in o) throw new ArtifactError('invalid model artifact: a binary file has no "sha256" field');
+  return validated(o);
+}
+
+/** Either encoding, told by the first bytes (the binary signature, else JSON text). */
+export function parseArtifactBytes(bytes: Uint8Array): ModelArtifact {
+  if (startsLikeBinary(bytes)) return parseArtifactBinary(bytes);
+  return parseArtifact(new TextDecoder().decode(bytes));
 }
 
 /** Builds the Predictor for any supported kind (cheap: one pass over the nodes). */

@@ -2,6 +2,7 @@
 import { ArtifactError, PredictInputError } from './errors.js';
 import { glibcLog } from './glibc-log.js';
 import { argmax, checkRow, expit } from './logistic-regression-math.js';
+import { finiteNumbers, type NumberArray } from './number-array.js';
 import {
   type ClassLabel,
   type FlatTree,
@@ -20,7 +21,7 @@ export interface GradientBoostingEstimator {
   readonly loss: BoostingLoss;
   readonly learningRate: number;
   /** `_raw_predict_init` for any row (the init estimator is a constant prior/mean, or 'zero'). */
-  readonly initRaw: readonly number[];
+  readonly initRaw: NumberArray;
   /** `estimators_[i][k]`: regression trees, one per stage and raw-score column. */
   readonly stages: readonly (readonly FlatTree[])[];
 }
@@ -51,7 +52,7 @@ export function validateGradientBoosting(
   const k = columns(loss, classes?.length ?? 1);
   if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate))
     return bad('learningRate must be a number');
-  if (!Array.isArray(o.initRaw) || o.initRaw.length !== k || !o.initRaw.every((v) => typeof v === 'number')) {
+  if (finiteNumbers(o.initRaw, k) === null) {
     return bad(`initRaw must hold ${k} numbers`);
   }
   if (!Array.isArray(o.stages) || !o.stages.every((s) => Array.isArray(s) && s.length === k)) {

@@ -1,20 +1,26 @@
 // Loads a model file from disk into a Predictor (used by the Lambda handler, the CLI and the emulator).
 import { readFileSync } from 'node:fs';
-import { createPredictor, parseArtifact } from './artifact.js';
+import { createPredictor, parseArtifactBytes } from './artifact.js';
+import { startsLikeBinary } from './binary-format.js';
 import { ArtifactError } from './errors.js';
 import type { Predictor } from './types.js';
 
-/** Reads, validates and compiles a native JSON artifact; errors name the path. */
+/** Reads, validates and compiles a native artifact (JSON or binary); errors name the path. */
 export function loadModelFile(path: string): Predictor {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ArtifactError(`cannot read model file ${path} (${code})`, { cause: error, context: { path } });
   }
+  return loadModelBytes(bytes, path);
+}
+
+/** The Predictor of a native artifact's bytes already read from `path` (named in errors). */
+export function loadModelBytes(bytes: Uint8Array, path: string): Predictor {
   try {
-    return createPredictor(parseArtifact(text));
+    return createPredictor(parseArtifactBytes(bytes));
   } catch (error) {
     if (error instanceof ArtifactError) {
       throw new ArtifactError(`${path}: ${error.message}`, { cause: error, context: { path } });
@@ -34,4 +40,9 @@ export function startsLikeJson(bytes: Uint8Array): boolean {
     return b === 0x7b;
   }
   return false;
+}
+
+/** True for either native encoding: JSON text or the binary container's signature. */
+export function startsLikeArtifact(bytes: Uint8Array): boolean {
+  return startsLikeBinary(bytes) || startsLikeJson(bytes);
 }

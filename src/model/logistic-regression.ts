@@ -1,6 +1,7 @@
 // LogisticRegression (binary, multinomial, one-vs-rest) as a model artifact kind and its predictor.
 import { ArtifactError } from './errors.js';
 import { argmax, checkRow, expit, softmax } from './logistic-regression-math.js';
+import { firstNonFinite, isNumberArray, type NumberArray } from './number-array.js';
 import {
   type ClassLabel,
   type FeatureValue,
@@ -11,14 +12,13 @@ import {
 
 /** `coef_` rows (one per class, or one for binary), `intercept_`, and sklearn 1.2.1's resolved ovr choice. */
 export interface LogisticRegressionEstimator {
-  readonly coef: readonly (readonly number[])[];
-  readonly intercept: readonly number[];
+  readonly coef: readonly NumberArray[];
+  readonly intercept: NumberArray;
   /** 'ovr': expit (+ normalisation); 'multinomial': softmax. Resolved from multi_class/solver at conversion. */
   readonly multiClass: 'ovr' | 'multinomial';
 }
 
-const isNums = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const isNums = (v: unknown): v is NumberArray => isNumberArray(v) && firstNonFinite(v) === -1;
 
 /** Validates the estimator section of a LogisticRegression artifact (from JSON or from a converter). */
 export function validateLogisticRegression(

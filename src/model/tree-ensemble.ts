@@ -40,6 +40,21 @@ function argmax(v: ArrayLike<number>, off: number, n: number): number {
   return best;
 }
 
+/** Checks a batch of rows (row-major) like castRow, without copying; errors name the row. */
+export function checkRows(rows: ArrayLike<unknown>, nRows: number, nFeatures: number): ArrayLike<number> {
+  for (let r = 0; r < nRows; r++) {
+    for (let f = 0; f < nFeatures; f++) {
+      const v = rows[r * nFeatures + f];
+      if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
+        throw new PredictInputError(
+          `row ${r} feature ${f} is ${typeof v === 'number' ? v : JSON.stringify(v)}; expected a finite number within float32 range`,
+        );
+      }
+    }
+  }
+  return rows as ArrayLike<number>;
+}
+
 /** Checks one row and casts it to float32 like `check_array(X, dtype=float32)`. */
 export function castRow(row: ArrayLike<number>, nFeatures: number, out: Float32Array): void {
   if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
@@ -118,6 +133,25 @@ export function createTreeEnsemblePredictor(spec: TreeEnsembleSpec): TreeEnsembl
     predictValueBatch(rows, nRows) {
       if (classification) throw new PredictInputError(`${spec.kind} is a classifier; use predictProbaBatch`);
       return batch(rows, nRows);
+    },
+    predictBatch(input, nRows, probabilities) {
+      const rows = checkRows(input, nRows, nFeatures);
+      const out = batch(rows, nRows);
+      const predictions: ClassLabel[] = new Array(nRows);
+      if (!classification) {
+        for (let r = 0; r < nRows; r++) predictions[r] = out[r] as number;
+        return { predictions, probabilities: null };
+      }
+      const classes = spec.classes ?? [];
+      for (let r = 0; r < nRows; r++) {
+        if (mean) predictions[r] = classes[argmax(out, r * K, K)] as ClassLabel;
+        else {
+          // DecisionTreeClassifier.predict argmaxes the raw leaf counts.
+          for (let f = 0; f < nFeatures; f++) scratch[f] = rows[r * nFeatures + f] as number;
+          predictions[r] = classes[argmax(leafRaw, leafOf(scratch, 0), K)] as ClassLabel;
+        }
+      }
+      return { predictions, probabilities: probabilities ? out : null };
     },
   };
 }

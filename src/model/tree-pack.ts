@@ -37,7 +37,7 @@ export function float32Floor(thr: number): number {
 }
 
 /** One tree's per-leaf output, as sklearn's predict_proba computes it for that leaf. */
-function leafOutput(raw: number[], classification: boolean, out: Float64Array, at: number): void {
+function leafOutput(raw: ArrayLike<number>, classification: boolean, out: Float64Array, at: number): void {
   if (!classification) {
     out.set(raw, at);
     return;

@@ -1,6 +1,7 @@
 // Structural checks of tree payloads in artifacts: consistent lengths, children that point forward
 // (pre-order ids, so no cycles), features in range, finite numbers. A damaged file fails here.
 import { ArtifactError } from './errors.js';
+import { finiteNumbers, type NumberArray } from './number-array.js';
 import type { FlatTree, ModelArtifact, Task } from './types.js';
 
 const FIELDS = [
@@ -17,13 +18,10 @@ function fail(where: string, what: string): never {
   throw new ArtifactError(`invalid model artifact: ${where}: ${what}`);
 }
 
-function numberArray(v: unknown, n: number, where: string): number[] {
-  if (!Array.isArray(v) || v.length !== n) fail(where, `expected an array of ${n} numbers`);
-  for (let i = 0; i < n; i++) {
-    if (typeof v[i] !== 'number' || !Number.isFinite(v[i]))
-      fail(`${where}[${i}]`, 'expected a finite number');
-  }
-  return v as number[];
+function numberArray(v: unknown, n: number, where: string): NumberArray {
+  const ok = finiteNumbers(v, n);
+  if (ok === null) fail(where, `expected an array of ${n} finite numbers`);
+  return ok;
 }
 
 function validateTree(t: unknown, where: string, nFeatures: number, nValues: number): void {

@@ -1,6 +1,7 @@
 // The shapes every model path shares: the Predictor interface, the flat tree layout and the artifact envelope.
 // A forest trained here and one read from a joblib file both end up as these types, so one prediction
 // suite covers both.
+import type { NumberArray } from './number-array.js';
 
 /** A class label as scikit-learn stores it in `classes_`: integers, floats or strings. */
 export type ClassLabel = number | string;
@@ -106,6 +107,20 @@ export interface Predictor {
   readonly hasProbabilities?: boolean;
   /** The steps behind the prediction, e.g. ['ColumnTransformer', 'RandomForestClassifier'], for describe. */
   readonly steps?: readonly string[];
+  /**
+   * Optional fast path for many rows; call it through `predictBatch()` (batch.ts), which loops over
+   * predict/predictProba for predictors without one. `rows` holds `nRows` validated rows back to back
+   * (nRows × nFeatures values). The numbers are exactly those of the one-row methods.
+   */
+  predictBatch?(rows: ArrayLike<FeatureValue>, nRows: number, probabilities: boolean): BatchPrediction;
+}
+
+/** The answer of `predictBatch` for nRows rows. */
+export interface BatchPrediction {
+  /** One class label (classifiers) or value (regressors) per row. */
+  readonly predictions: ClassLabel[];
+  /** When asked for (models with probabilities only): nRows × classes.length probabilities, row after row. */
+  readonly probabilities: Float64Array | null;
 }
 
 /** Whether `predictProba` answers for this model. */
@@ -116,25 +131,26 @@ export function predictsProbabilities(p: Predictor): boolean {
 /**
  * One fitted scikit-learn `Tree` in a flat (struct-of-arrays) layout, with scikit-learn's own field
  * meanings: node ids in pre-order (left subtree first), leaves have children -1, feature -2,
- * threshold -2. Only single-output trees are supported.
+ * threshold -2. Only single-output trees are supported. Arrays are plain (trained here, JSON files) or
+ * typed (views of a binary file).
  */
 export interface FlatTree {
   readonly nodeCount: number;
   /** Depth reached (`tree_.max_depth`). */
   readonly maxDepth: number;
-  readonly childrenLeft: readonly number[];
-  readonly childrenRight: readonly number[];
-  readonly feature: readonly number[];
-  readonly threshold: readonly number[];
-  readonly impurity: readonly number[];
-  readonly nNodeSamples: readonly number[];
-  readonly weightedNNodeSamples: readonly number[];
+  readonly childrenLeft: NumberArray;
+  readonly childrenRight: NumberArray;
+  readonly feature: NumberArray;
+  readonly threshold: NumberArray;
+  readonly impurity: NumberArray;
+  readonly nNodeSamples: NumberArray;
+  readonly weightedNNodeSamples: NumberArray;
   /**
    * `tree_.value` flattened row-major: node i occupies `value[i * nValues .. (i + 1) * nValues)`,
    * where nValues = number of classes (classifier trees: weighted class counts in scikit-learn 1.2,
    * proportions from 1.4) or 1 (regressor trees: the node's mean).
    */
-  readonly value: readonly number[];
+  readonly value: NumberArray;
 }
 
 export const ARTIFACT_FORMAT = 'lambda-ml-model';

@@ -1,10 +1,10 @@
-// One loader for every model file: native JSON artifacts, and scikit-learn .joblib/.pkl files (by magic bytes).
+// One loader for every model file: native artifacts (JSON or binary), and scikit-learn .joblib/.pkl files (by magic bytes).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LambdaMlError } from '../core/errors.js';
 import { createPredictor } from '../model/artifact.js';
-import { loadModelFile, startsLikeJson } from '../model/load.js';
+import { loadModelBytes, startsLikeArtifact } from '../model/load.js';
 import type { ModelArtifact, Predictor } from '../model/types.js';
 import { ModelFileError } from './errors.js';
 import { type ReadOptions, readSklearnBytes } from './read.js';
@@ -42,12 +42,12 @@ export function readSklearnFile(path: string, options: ReadOptions = {}): ModelA
 }
 
 /**
- * Loads any model file into a Predictor: a JSON artifact through the model area's `loadModelFile`,
+ * Loads any model file into a Predictor: a native artifact through the model area's `loadModelFile`,
  * anything else as a joblib/pickle file (zlib/gzip/raw, detected by magic bytes, never by extension).
  */
 export function loadAnyModelFile(path: string, options: ReadOptions = {}): Predictor {
   const bytes = readBytes(path);
-  if (startsLikeJson(bytes)) return loadModelFile(path);
+  if (startsLikeArtifact(bytes)) return loadModelBytes(bytes, path);
   try {
     const { model } = readSklearnBytes(bytes, options);
     // No hash here: this artifact only feeds a Predictor and is never written (convert records it).

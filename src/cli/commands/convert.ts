@@ -1,16 +1,18 @@
 // `lambda-ml convert m.joblib --out m.json`: reads a scikit-learn file safely and writes the native artifact.
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { createPredictor, serializeArtifact } from '../../model/artifact.js';
+import { createPredictor } from '../../model/artifact.js';
 import { readSklearnFile } from '../../sklearn/load-any.js';
+import { BINARY_EXTENSION, encodingFor, FORMAT_OPTION_HELP, writeArtifact } from '../artifact-file.js';
 
 interface ConvertFlags {
   readonly out?: string;
+  readonly format?: string;
 }
 
-function defaultOut(input: string): string {
-  return join(dirname(input), `${basename(input, extname(input))}.json`);
+function defaultOut(input: string, format: string | undefined): string {
+  const ext = format === 'binary' ? BINARY_EXTENSION : '.json';
+  return join(dirname(input), `${basename(input, extname(input))}${ext}`);
 }
 
 export function registerConvert(program: Command): void {
@@ -20,12 +22,17 @@ export function registerConvert(program: Command): void {
       'convert a scikit-learn .joblib/.pkl model (read safely, nothing executed) to a lambda-ml artifact',
     )
     .argument('<model>', 'the scikit-learn file (joblib uncompressed/zlib/gzip, or a plain pickle)')
-    .option('--out <file>', 'where to write the artifact (default: <model name>.json next to the input)')
+    .option(
+      '--out <file>',
+      `where to write the artifact (default: <model name>.json, or ${BINARY_EXTENSION} with --format binary, next to the input)`,
+    )
+    .option('--format <format>', FORMAT_OPTION_HELP)
     .action((model: string, flags: ConvertFlags) => {
+      const out = flags.out ?? defaultOut(model, flags.format);
+      const encoding = encodingFor(out, flags.format);
       const artifact = readSklearnFile(model);
       createPredictor(artifact); // validates the estimator exactly as loading the artifact later will
-      const out = flags.out ?? defaultOut(model);
-      writeFileSync(out, serializeArtifact(artifact));
+      writeArtifact(out, artifact, encoding);
       const classes = artifact.classes === null ? 'regressor' : `classes ${JSON.stringify(artifact.classes)}`;
       const version = artifact.provenance.source === 'sklearn' ? artifact.provenance.sklearnVersion : '?';
       process.stderr.write(

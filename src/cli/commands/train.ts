@@ -1,12 +1,12 @@
 // `lambda-ml train --config FILE --out FILE`: trains the configured model, writes its artifact and
 // prints the artifact's sha256. A progress bar appears on a terminal when training takes over 1 s.
-import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { serializeArtifact } from '../../model/artifact.js';
 import { trainFromConfig } from '../../model/train.js';
-import { readJsonConfig, writeFileAtomic } from '../files.js';
+import type { ModelArtifact } from '../../model/types.js';
+import { encodingFor, FORMAT_OPTION_HELP, writeArtifact } from '../artifact-file.js';
+import { readJsonConfig } from '../files.js';
 
 /** Shows a bar only on a TTY and only once training has run for more than a second. */
 function progressReporter(stream: NodeJS.WriteStream): {
@@ -42,22 +42,22 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a scikit-learn-exact model from a JSON config and write its artifact')
     .requiredOption('--config <file>', 'training config: {"dataset": {...}, "model": {"<Estimator>": {...}}}')
-    .requiredOption('--out <file>', 'where to write the model artifact (JSON)')
-    .action((flags: { config: string; out: string }) => {
+    .requiredOption('--out <file>', 'where to write the model artifact')
+    .option('--format <format>', FORMAT_OPTION_HELP)
+    .action((flags: { config: string; out: string; format?: string }) => {
+      const encoding = encodingFor(flags.out, flags.format);
       const config = readJsonConfig(flags.config);
       const progress = progressReporter(process.stderr);
-      let text: string;
+      let artifact: ModelArtifact;
       try {
-        const artifact = trainFromConfig(config, {
+        artifact = trainFromConfig(config, {
           baseDir: dirname(resolve(flags.config)),
           onTree: progress.onTree,
         });
-        text = serializeArtifact(artifact);
       } finally {
         progress.stop();
       }
-      writeFileAtomic(flags.out, text);
-      const sha = createHash('sha256').update(text, 'utf8').digest('hex');
+      const sha = writeArtifact(flags.out, artifact, encoding);
       process.stdout.write(`${sha}  ${flags.out}\n`);
     });
 }
