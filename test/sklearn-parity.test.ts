@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { boostingRaw, type GradientBoostingEstimator } from '../src/model/gradient-boosting.js';
+import { boostingRaw, boostingSums, type GradientBoostingEstimator } from '../src/model/gradient-boosting.js';
 import { type LogisticRegressionEstimator, logisticDecision } from '../src/model/logistic-regression.js';
 import type { ModelArtifact } from '../src/model/types.js';
 import { loadAnyModelFile, readSklearnFile } from '../src/sklearn/load-any.js';
@@ -34,10 +34,19 @@ function checkTrees(m: FixtureEntry): void {
 function checkBoosting(m: FixtureEntry): void {
   const p = loadAnyModelFile(join(fx.dir, m.file));
   const est = readSklearnFile(join(fx.dir, m.file)).estimator as GradientBoostingEstimator;
+  const engines = [boostingSums(est, m.nFeatures), boostingSums(est, m.nFeatures, true)];
   m.rows.forEach((row, i) => {
     assert.equal(p.predict(row), m.predict[i], `predict row ${i}`);
-    // decision_function (raw scores) is a chain of float64 multiply-adds in sklearn's order: bit-identical.
-    if (m.decision) assert.deepEqual(Array.from(boostingRaw(est, row)), m.decision[i], `decision row ${i}`);
+    // decision_function (raw scores) is a chain of float64 multiply-adds in sklearn's order: bit-identical,
+    // in the reference walk and in the tree-sum engine (WebAssembly and JavaScript) that serves predictions.
+    if (m.decision) {
+      assert.deepEqual(Array.from(boostingRaw(est, row)), m.decision[i], `decision row ${i}`);
+      for (const engine of engines) {
+        const raw = new Float64Array(est.initRaw.length);
+        engine.sums(row, 0, 1, raw);
+        assert.deepEqual(Array.from(raw), m.decision[i], `${engine.implementation} decision row ${i}`);
+      }
+    }
     // predict_proba goes through exp/log: V8's and glibc's differ in the last bit now and then.
     m.proba?.[i]?.forEach((q, k) => {
       const got = p.predictProba(row)[k] as number;

@@ -3,6 +3,7 @@ import { ArtifactError, PredictInputError } from './errors.js';
 import { glibcLog } from './glibc-log.js';
 import { argmax, checkRow, expit } from './logistic-regression-math.js';
 import { finiteNumbers, type NumberArray } from './number-array.js';
+import { createTreeSums, type EngineSpec, type TreeSums } from './tree-sums.js';
 import {
   type ClassLabel,
   type FlatTree,
@@ -120,13 +121,38 @@ function rawToProba(loss: BoostingLoss, raw: Float64Array): Float64Array {
   });
 }
 
+/**
+ * The boosting model on the shared tree-sum engine: stage s's tree k adds learning_rate * value (the
+ * product sklearn's predict_stages adds) to raw-score column k, from initRaw, stage by stage.
+ */
+export function boostingSums(e: GradientBoostingEstimator, nFeatures: number, javascript = false): TreeSums {
+  const trees: FlatTree[] = [];
+  const spec: EngineSpec = {
+    trees: e.stages.flatMap((stage) =>
+      stage.map((t, k) => {
+        trees.push(t);
+        return { ...t, column: k, width: 1 };
+      }),
+    ),
+    nFeatures,
+    nOutputs: e.initRaw.length,
+    leafOutput: (t, node, out, at) => {
+      out[at] = e.learningRate * ((trees[t] as FlatTree).value[node] as number);
+    },
+  };
+  return createTreeSums(spec, { init: e.initRaw, javascript });
+}
+
 export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostingEstimator>): Predictor {
   const e = validateGradientBoosting(a.estimator, a.nFeatures, a.classes);
   const classes = a.classes;
   const name = a.kind;
+  const engine = boostingSums(e, a.nFeatures);
   const raw = (row: ArrayLike<number>): Float64Array => {
     checkRow(row, a.nFeatures, name);
-    return boostingRaw(e, row);
+    const out = new Float64Array(e.initRaw.length);
+    engine.sums(row, 0, 1, out);
+    return out;
   };
   return {
     kind: a.kind,

@@ -1,12 +1,13 @@
-// Batch prediction on several worker threads: the packed forest and the rows live in
-// SharedArrayBuffers, each thread predicts a contiguous range of rows. Rows are independent and each
-// row's sum keeps tree order, so the output is the single-threaded (sklearn-identical) output.
+// Batch prediction on several worker threads: the forest is packed once into a shared WebAssembly memory
+// (each thread has its own scratch slot in it), rows and outputs live in SharedArrayBuffers, and each
+// thread runs the same kernel over a contiguous range of rows. Rows are independent and each row's sum
+// keeps tree order, so the output is the single-threaded (scikit-learn-identical) output.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PredictInputError } from './errors.js';
-import type { RowsLayout } from './tree-batch.js';
-import type { TreeEnsembleSpec } from './tree-ensemble.js';
-import { packForest } from './tree-pack.js';
+import type { WorkerSetup } from './predict-worker.js';
+import { ensembleEngineSpec, type TreeEnsembleSpec, treeLeafOutput } from './tree-ensemble.js';
+import { packEngine } from './wasm/forest-layout.js';
 
 export interface ParallelBatchPredictor {
   readonly threads: number;
@@ -21,27 +22,48 @@ interface Reply {
   readonly error?: string;
 }
 
+/** Rows as a Float64Array in shared memory: the caller's own when it already is one, else a copy. */
+function sharedRows(rows: ArrayLike<number>, n: number): Float64Array {
+  if (rows instanceof Float64Array && rows.buffer instanceof SharedArrayBuffer) return rows;
+  const shared = new Float64Array(new SharedArrayBuffer(n * 8));
+  shared.set(
+    rows instanceof Float64Array
+      ? rows.subarray(0, n)
+      : Array.from({ length: n }, (_, i) => rows[i] as number),
+  );
+  return shared;
+}
+
 export function createParallelPredictor(
   spec: TreeEnsembleSpec,
   threads = availableParallelism(),
 ): ParallelBatchPredictor {
   const classification = spec.task === 'classification';
   const K = classification ? (spec.classes?.length ?? 0) : 1;
-  const packed = packForest(spec.trees, K, classification, true);
-  const layout: RowsLayout = { nValues: K, nFeatures: spec.nFeatures, mean: spec.aggregation === 'mean' };
+  const n = Math.max(1, threads);
+  const packed = packEngine(
+    ensembleEngineSpec(spec.trees, spec.nFeatures, K, treeLeafOutput(spec, K)),
+    n,
+    true,
+  );
+  const single = spec.aggregation === 'single';
+  const setup: Omit<WorkerSetup, 'slot'> = {
+    memory: packed.memory,
+    layout: packed.layout,
+    init: single ? new Array(K).fill(-0) : null,
+    divideBy: single ? null : spec.trees.length,
+    normalise: single && classification,
+  };
   // The worker is compiled JavaScript (dist/model/predict-worker.js); import this module from dist/.
   const url = new URL('./predict-worker.js', import.meta.url);
-  const workers = Array.from(
-    { length: Math.max(1, threads) },
-    () => new Worker(url, { workerData: { packed, layout } }),
-  );
+  const workers = Array.from({ length: n }, (_, slot) => new Worker(url, { workerData: { ...setup, slot } }));
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 0;
   for (const worker of workers) {
     worker.on('message', (m: Reply) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.error) p?.reject(new PredictInputError(`prediction thread failed: ${m.error}`));
+      if (m.error) p?.reject(new PredictInputError(m.error));
       else p?.resolve();
     });
     worker.on('error', (e) => {
@@ -53,10 +75,9 @@ export function createParallelPredictor(
   return {
     threads: workers.length,
     async predictBatch(rows, nRows) {
-      const shared = new Float64Array(new SharedArrayBuffer(nRows * F * 8));
-      for (let j = 0; j < nRows * F; j++) shared[j] = rows[j] as number;
+      const shared = sharedRows(rows, nRows * F);
       const out = new Float64Array(new SharedArrayBuffer(nRows * K * 8));
-      const per = Math.ceil(nRows / workers.length / 4) * 4;
+      const per = Math.ceil(nRows / workers.length);
       const jobs = workers.map((worker, k) => {
         const r0 = Math.min(nRows, k * per);
         const r1 = Math.min(nRows, r0 + per);

@@ -1,14 +1,13 @@
-// Batch prediction over a packed forest: rows converted to float32 a block at a time, each tree
-// walked over the whole block (so a deep tree stays in cache, as in sklearn's tree-by-tree apply),
-// four rows in lockstep. Every row adds its trees' outputs in tree order: sklearn's sums, bit for bit.
+// The JavaScript fallback of the forest kernel (wasm/forest-kernel.ts): rows converted to float32 a block at
+// a time, each tree walked over the whole block, four rows in lockstep. Every row adds its trees' outputs
+// in tree order: sklearn's sums, bit for bit.
+import { castToFloat32 } from './float32-rows.js';
 import type { PackedForest } from './tree-pack.js';
 
 export interface RowsLayout {
   /** Outputs per row: classes, or 1 for regression. */
   readonly nValues: number;
   readonly nFeatures: number;
-  /** Forests divide the sum by the number of trees; a single tree does not. */
-  readonly mean: boolean;
 }
 
 /** The scalar walk from node `start` to a leaf; returns the leaf's output offset. */
@@ -86,17 +85,16 @@ export function accumulateBlock(
     }
     for (; r < n; r++) add(leafValues, K, out, r * K, descend(p, x, r * F, root));
   }
-  if (L.mean) for (let j = 0; j < n * K; j++) out[j] = (out[j] as number) / nTrees;
 }
 
 /**
- * Rows [r0, r1) of row-major float64 `rows` into out[r * K ..] (out must be zeroed). Small forests
- * use short blocks; forests over 1 MiB walk each tree over 16,384 rows at a time.
+ * Rows [r0, r1) of row-major `rows` added into out[(r - r0) * K ..] (which holds each row's start values).
+ * Small forests use short blocks; forests over 1 MiB walk each tree over 16,384 rows at a time.
  */
 export function predictRows(
   p: PackedForest,
   L: RowsLayout,
-  rows: ArrayLike<number>,
+  rows: ArrayLike<unknown>,
   r0: number,
   r1: number,
   out: Float64Array,
@@ -107,8 +105,7 @@ export function predictRows(
   const x32 = new Float32Array(block * F);
   for (let s = r0; s < r1; s += block) {
     const e = Math.min(r1, s + block);
-    const n = (e - s) * F;
-    for (let j = 0; j < n; j++) x32[j] = rows[s * F + j] as number;
-    accumulateBlock(p, L, x32, e - s, out.subarray(s * K, e * K));
+    castToFloat32(rows, s * F, (e - s) * F, x32, F);
+    accumulateBlock(p, L, x32, e - s, out.subarray((s - r0) * K, (e - r0) * K));
   }
 }

@@ -46,7 +46,12 @@ test('packForest renumbers nodes so a row reaches the same leaf', () => {
     weightedNNodeSamples: [6, 2, 4, 1, 3],
     value: [3, 3, 0, 2, 3, 1, 1, 0, 2, 1],
   };
-  const p = packForest([tree], 2, true);
+  const p = packForest([tree], 2, (_t, node, out, at) => {
+    const a = tree.value[2 * node] as number;
+    const b = tree.value[2 * node + 1] as number;
+    out[at] = a / (a + b);
+    out[at + 1] = b / (a + b);
+  });
   const walk = (x: number[]): number[] => {
     let i = p.roots[0] as number;
     while ((p.w[3 * i + 1] as number) >= 0) {

@@ -1,7 +1,6 @@
-// Packs FlatTree[] into one cache-friendly buffer for prediction: nodes renumbered in pre-order so the
-// left child of node i is i + 1, 12 bytes per node (float32 threshold, int32 feature, int32 right
-// child), leaves pointing at precomputed per-leaf outputs.
-import { pairwiseSum } from './numeric.js';
+// The JavaScript fallback's forest layout (where WebAssembly is unavailable; wasm/forest-layout.ts is the
+// fast one): nodes renumbered in pre-order so the left child of node i is i + 1, 12 bytes per node
+// (float32 threshold, int32 feature, int32 right child), leaves pointing at precomputed per-leaf outputs.
 import type { FlatTree } from './types.js';
 
 export interface PackedForest {
@@ -12,11 +11,12 @@ export interface PackedForest {
    */
   readonly f32: Float32Array;
   readonly w: Int32Array;
-  /** Per leaf, nValues entries: normalised class probabilities (classifiers) or the value (regressors). */
+  /** Per leaf, nValues entries: what the tree adds to a row's outputs (EngineSpec.leafOutput). */
   readonly leafValues: Float64Array;
-  /** Per leaf: raw `tree_.value` entries (a single classifier tree argmaxes these, as sklearn does). */
-  readonly leafRaw: Float64Array;
 }
+
+/** Tree t's output for its leaf `node` into out[at ..] (nValues entries). */
+export type LeafOutput = (t: number, node: number, out: Float64Array, at: number) => void;
 
 const f32Box = new Float32Array(1);
 const u32Box = new Uint32Array(f32Box.buffer);
@@ -26,9 +26,9 @@ const u32Box = new Uint32Array(f32Box.buffer);
  * float32 value promoted to double with the double threshold) holds exactly when `x <= float32Floor(thr)`.
  */
 export function float32Floor(thr: number): number {
-  f32Box[0] = thr;
-  const t = f32Box[0] as number;
+  const t = Math.fround(thr);
   if (t <= thr) return t;
+  f32Box[0] = t;
   if (t > 0) u32Box[0] = (u32Box[0] as number) - 1;
   else if (t === 0)
     u32Box[0] = 0x80000001; // just below zero
@@ -36,23 +36,11 @@ export function float32Floor(thr: number): number {
   return f32Box[0] as number;
 }
 
-/** One tree's per-leaf output, as sklearn's predict_proba computes it for that leaf. */
-function leafOutput(raw: ArrayLike<number>, classification: boolean, out: Float64Array, at: number): void {
-  if (!classification) {
-    out.set(raw, at);
-    return;
-  }
-  // proba / proba.sum(axis=1), with a zero normaliser replaced by 1.0
-  let norm = pairwiseSum(raw);
-  if (norm === 0.0) norm = 1.0;
-  for (let c = 0; c < raw.length; c++) out[at + c] = (raw[c] as number) / norm;
-}
-
 /** `shared` puts the arrays in SharedArrayBuffers, so worker threads can read them without copies. */
 export function packForest(
-  trees: readonly FlatTree[],
+  trees: readonly Pick<FlatTree, 'nodeCount' | 'childrenLeft' | 'childrenRight' | 'feature' | 'threshold'>[],
   nValues: number,
-  classification: boolean,
+  leafOutput: LeafOutput,
   shared = false,
 ): PackedForest {
   const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
@@ -68,7 +56,6 @@ export function packForest(
   const w = new Int32Array(buf);
   const roots = new Int32Array(alloc(trees.length * 4));
   const leafValues = new Float64Array(alloc(leaves * nValues * 8));
-  const leafRaw = new Float64Array(alloc(leaves * nValues * 8));
   let next = 0;
   let leaf = 0;
   // Explicit stack of (original node, slot to patch with its new id or -1).
@@ -82,11 +69,9 @@ export function packForest(
       const id = next++;
       if (patch >= 0) w[patch] = id;
       if (t.childrenLeft[node] === -1) {
-        const raw = t.value.slice(node * nValues, (node + 1) * nValues);
         w[3 * id + 1] = -1;
         w[3 * id + 2] = leaf * nValues;
-        leafRaw.set(raw, leaf * nValues);
-        leafOutput(raw, classification, leafValues, leaf * nValues);
+        leafOutput(ti, node, leafValues, leaf * nValues);
         leaf++;
         continue;
       }
@@ -97,5 +82,5 @@ export function packForest(
       stack.push(t.childrenLeft[node] as number, -1);
     }
   });
-  return { roots, f32, w, leafValues, leafRaw };
+  return { roots, f32, w, leafValues };
 }
