@@ -105,7 +105,8 @@ class LeafStore {
       }
     }
     if (hot >= 0) {
-      const byHot = (this.oneHot[width] ??= []);
+      const byHot = this.oneHot[width] ?? [];
+      this.oneHot[width] = byHot;
       const shared = byHot[hot];
       if (shared !== undefined) return shared;
       byHot[hot] = this.next;
