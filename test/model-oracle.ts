@@ -1,9 +1,9 @@
-// Runs scripts/oracle/sklearn_oracle.py once (Debian's /usr/bin/python3 with scikit-learn 1.2.1)
-// for a batch of cases and returns its parsed answers.
-import { spawnSync } from 'node:child_process';
+// scikit-learn 1.2.1's answers for the parity cases: checked-in references (test/references/sklearn-1.2.1-parity/),
+// regenerated or verified by running scripts/oracle/sklearn_oracle.py with Debian's /usr/bin/python3.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClassLabel, FlatTree } from '../src/model/types.js';
+import { python, references } from './references.js';
 
 export interface OracleResult {
   error?: string;
@@ -15,28 +15,33 @@ export interface OracleResult {
   y?: ClassLabel[];
 }
 
+/** One parity case: a training config, the rows to predict, and whether to return the generated X and y. */
+export interface OracleCase {
+  readonly config: unknown;
+  readonly rows: number[][];
+  readonly returnData: boolean;
+}
+
 const script = fileURLToPath(new URL('../scripts/oracle/sklearn_oracle.py', import.meta.url));
 
 /**
- * Reference BLAS when installed (Debian's libblas3), so np.dot rounds the same on every machine,
- * whichever BLAS `update-alternatives` picked; otherwise whatever libblas.so.3 is.
+ * Debian's reference BLAS (libblas3): np.dot then sums rounded products in order, so the references do not
+ * depend on which BLAS `update-alternatives` picked on the machine that made them.
  */
 export const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
 
-export function oracleUsesReferenceBlas(): boolean {
-  return existsSync(`${REFERENCE_BLAS_DIR}/libblas.so.3`);
+/** Runs the real scikit-learn on every case in one process; `baseDir` resolves CSV dataset paths. */
+function live(cases: readonly OracleCase[], baseDir: string): OracleResult[] {
+  if (!existsSync(`${REFERENCE_BLAS_DIR}/libblas.so.3`)) {
+    throw new Error(
+      'the scikit-learn oracle needs Debian libblas3 (apt-get install python3-sklearn libblas3)',
+    );
+  }
+  const input = JSON.stringify(cases.map((c) => ({ ...c, baseDir })));
+  return JSON.parse(python([script], input, { LD_LIBRARY_PATH: REFERENCE_BLAS_DIR })) as OracleResult[];
 }
 
-export function runOracle(cases: unknown[]): OracleResult[] {
-  const env = { ...process.env };
-  if (oracleUsesReferenceBlas()) env.LD_LIBRARY_PATH = REFERENCE_BLAS_DIR;
-  const r = spawnSync('/usr/bin/python3', [script], {
-    env,
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`sklearn oracle failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as OracleResult[];
+/** scikit-learn's answers, one per case, from the references (or live, per LAMBDA_ML_REFERENCES). */
+export function runOracle(cases: readonly OracleCase[], baseDir: string): OracleResult[] {
+  return references('sklearn-1.2.1-parity', cases, (missing) => live(missing, baseDir));
 }

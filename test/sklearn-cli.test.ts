@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createPredictor, parseArtifact, parseArtifactBytes } from '../src/model/artifact.js';
-import { markerPath, sklearnFixtures } from './sklearn-fixtures.js';
+import { MARKER_PATH, sklearnFixtures } from './sklearn-fixtures.js';
 
 const fx = sklearnFixtures();
 const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -59,13 +59,13 @@ test('convert output is deterministic', () => {
 });
 
 test('convert refuses a malicious pickle with a one-line error and runs nothing', () => {
-  rmSync(markerPath(fx.dir), { force: true });
+  rmSync(MARKER_PATH, { force: true });
   const out = join(tmp, 'evil.json');
   const r = run('convert', join(fx.dir, 'malicious', 'os_system.joblib'), '--out', out);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^lambda-ml: .*refused pickle global posix\.system.*\n$/);
   assert.equal(existsSync(out), false);
-  assert.equal(existsSync(markerPath(fx.dir)), false);
+  assert.equal(existsSync(MARKER_PATH), false);
 });
 
 test('convert explains how to re-save a bz2 file', () => {

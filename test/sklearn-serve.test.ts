@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { markerPath, sklearnFixtures } from './sklearn-fixtures.js';
+import { MARKER_PATH, sklearnFixtures } from './sklearn-fixtures.js';
 
 const fx = sklearnFixtures();
 const dist = join(import.meta.dirname, '..', 'dist');
@@ -78,8 +78,8 @@ test('serving a string-label boosting model from a gzip joblib answers with the 
 test('serving a malicious joblib is an init error naming the refused global; nothing runs', {
   timeout: 40_000,
 }, async () => {
-  rmSync(markerPath(fx.dir), { force: true });
+  rmSync(MARKER_PATH, { force: true });
   const answer = await serveOnce(join(fx.dir, 'malicious', 'os_system.joblib'), '{"data": [0,0,0,0]}');
   assert.match(answer, /refused pickle global posix\.system/);
-  assert.equal(existsSync(markerPath(fx.dir)), false);
+  assert.equal(existsSync(MARKER_PATH), false);
 });

@@ -1,8 +1,8 @@
 // numpy legacy RandomState: the spec's test vectors, plus the 64-bit randint path and permutation
-// checked against Debian's numpy at test time.
+// checked against Debian's numpy (checked-in references, test/references/numpy/).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { python, reference } from '../../test/references.js';
 import { RandomState } from './random-state.js';
 
 const take = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
@@ -51,9 +51,8 @@ odd = np.random.RandomState(3).randint(5, 2**33 + 7, size=4).tolist()
 perm = np.random.RandomState(12345).permutation(10).tolist()
 full = np.random.RandomState(1).randint(0, 2**32, size=3).tolist()
 print(json.dumps([a, b, c, big, odd, perm, full]))`;
-  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const [a, b, c, big, odd, perm, full] = JSON.parse(r.stdout) as number[][];
+  const answer = reference('numpy', { program: py }, ({ program }) => JSON.parse(python(['-c', program])));
+  const [a, b, c, big, odd, perm, full] = answer as number[][];
   const s = new RandomState(7);
   assert.deepEqual(
     take(3, () => s.standardNormal()),
