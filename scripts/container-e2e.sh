@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-image="${E2E_IMAGE:-lambda-ml:e2e}"
+# A tag of its own per run (removed at the end), so concurrent runs never test each other's image.
+image="${E2E_IMAGE:-lambda-ml:e2e-$$}"
 work="$(mktemp -d /tmp/lambda-ml-e2e.XXXXXX)"
 dockerd_pid=""
 container=""
@@ -18,6 +19,7 @@ die() { log "FAIL: $*"; exit 1; }
 
 cleanup() {
   if [ -n "$container" ]; then docker rm -f "$container" >/dev/null 2>&1 || true; fi
+  if [ -z "${E2E_IMAGE:-}" ]; then docker rmi "$image" >/dev/null 2>&1 || true; fi
   if [ -n "$dockerd_pid" ]; then
     log "stopping the dockerd this script started (pid $dockerd_pid)"
     kill "$dockerd_pid" 2>/dev/null || true
