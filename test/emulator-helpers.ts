@@ -55,7 +55,8 @@ export function call(
       },
     );
     req.on('error', reject);
-    req.setTimeout(20_000, () => req.destroy(new Error('test call timed out')));
+    // A hang guard only: at load 15 on 2 cores a storm call waited over 20 s for its turn.
+    req.setTimeout(120_000, () => req.destroy(new Error('test call timed out')));
     req.end(options.body);
   });
 }
@@ -76,7 +77,7 @@ export function alive(pid: number): boolean {
 }
 
 /** Polls until `check` holds or `ms` pass. */
-export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean> {
+export async function waitFor(check: () => boolean, ms = 30_000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (check()) return true;

@@ -6,8 +6,9 @@ import { alive, call, invoke, startFixtureEmulator, type TestEmulator, waitFor }
 describe('emulator Invoke API', () => {
   let emu: TestEmulator;
   before(async () => {
-    // A 4 s timeout: a 6 MB echo or growing to --memory must not time out on a loaded 2-core machine.
-    emu = await startFixtureEmulator({ timeout: 4, memory: 128, functionName: 'my-fn' });
+    // A timeout no working call reaches on a loaded 2-core machine (a 6 MB echo or the OOM fixture's
+    // allocation took over 1 s at load 15); the timeout test below has its own, short one.
+    emu = await startFixtureEmulator({ timeout: 30, memory: 128, functionName: 'my-fn' });
   });
   after(async () => {
     await emu.close();
@@ -88,19 +89,27 @@ describe('emulator Invoke API', () => {
   });
 
   it('times out with Sandbox.Timedout, kills the instance and cold-starts the next call', async () => {
-    const first = JSON.parse((await invoke(emu.url, { action: 'env' })).body).pid as number;
-    const reply = await invoke(emu.url, { action: 'sleep', ms: 8000 });
-    assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
-    const error = JSON.parse(reply.body);
-    assert.equal(error.errorType, 'Sandbox.Timedout');
-    assert.match(error.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 4\.00 seconds$/);
-    assert.ok(await waitFor(() => !alive(first)), 'timed-out instance killed');
-    const next = await invoke(emu.url, { action: 'env' }, { 'X-Amz-Log-Type': 'Tail' });
-    assert.notEqual(JSON.parse(next.body).pid, first);
-    assert.match(
-      Buffer.from(String(next.headers['x-amz-log-result']), 'base64').toString(),
-      /Init Duration: [\d.]+ ms/,
-    );
+    const short = await startFixtureEmulator({ timeout: 3, memory: 128, functionName: 'my-fn' });
+    try {
+      const first = JSON.parse((await invoke(short.url, { action: 'env' })).body).pid as number;
+      const reply = await invoke(short.url, { action: 'sleep', ms: 60_000 });
+      assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+      const error = JSON.parse(reply.body);
+      assert.equal(error.errorType, 'Sandbox.Timedout');
+      assert.match(
+        error.errorMessage,
+        /^RequestId: [0-9a-f-]{36} Error: Task timed out after 3\.00 seconds$/,
+      );
+      assert.ok(await waitFor(() => !alive(first)), 'timed-out instance killed');
+      const next = await invoke(short.url, { action: 'env' }, { 'X-Amz-Log-Type': 'Tail' });
+      assert.notEqual(JSON.parse(next.body).pid, first);
+      assert.match(
+        Buffer.from(String(next.headers['x-amz-log-result']), 'base64').toString(),
+        /Init Duration: [\d.]+ ms/,
+      );
+    } finally {
+      await short.close();
+    }
   });
 
   it('reports a runtime exit mid-call as Runtime.ExitError with the exit status and replaces the instance', async () => {
