@@ -23,7 +23,7 @@ describe('emulator Invoke API', () => {
     assert.equal(reply.headers['x-amz-function-error'], undefined);
   });
 
-  it('accepts the configured name, an ARN and ?Qualifier=$LATEST; rejects other names and qualifiers', async () => {
+  it('accepts the configured name, an ARN, ?Qualifier=$LATEST and the live alias; rejects other names and qualifiers', async () => {
     const body = '{"n":1}';
     const byName = await call(emu.url, { path: '/2015-03-31/functions/my-fn/invocations', body });
     const byArn = await call(emu.url, {
@@ -34,10 +34,20 @@ describe('emulator Invoke API', () => {
       path: '/2015-03-31/functions/my-fn/invocations?Qualifier=%24LATEST',
       body,
     });
-    assert.deepEqual([byName.status, byArn.status, latest.status], [200, 200, 200]);
+    // `live` is the alias the CDK app deploys, so docs/deploy.md's `invoke --qualifier live` works locally.
+    const live = await call(emu.url, {
+      path: '/2015-03-31/functions/my-fn/invocations?Qualifier=live',
+      body,
+    });
+    const inline = await call(emu.url, { path: '/2015-03-31/functions/my-fn%3Alive/invocations', body });
+    assert.deepEqual(
+      [byName.status, byArn.status, latest.status, live.status, inline.status],
+      [200, 200, 200, 200, 200],
+    );
     for (const path of [
       '/2015-03-31/functions/other/invocations',
       '/2015-03-31/functions/my-fn/invocations?Qualifier=7',
+      '/2015-03-31/functions/my-fn/invocations?Qualifier=staging',
     ]) {
       const reply = await call(emu.url, { path, body });
       assert.equal(reply.status, 404);

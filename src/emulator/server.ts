@@ -11,7 +11,7 @@ import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from './op
 import { runtimePeerCheck } from './peer-check.js';
 import { createRuntimeEndpoint } from './runtime-api/server.js';
 import { readTreeRss } from './sandbox/memory.js';
-import { Pool } from './sandbox/pool.js';
+import { Pool, type Readiness } from './sandbox/pool.js';
 import { EventQueue } from './sandbox/queue.js';
 import { killGroup, type SandboxDeps } from './sandbox/types.js';
 
@@ -22,9 +22,12 @@ export interface Emulator {
   close(): Promise<void>;
   /** Process ids of the live runtime processes. */
   pids(): number[];
+  /** Whether an instance can initialise (starts one, kept for the first call, when none has yet). */
+  readiness(): Promise<Readiness>;
 }
 
 export type { EmulatorOptions } from './options.js';
+export type { Readiness } from './sandbox/pool.js';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const o = resolveOptions(options);
@@ -36,7 +39,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     enqueue: (request, requestId) => queue.enqueue(request, requestId),
   };
   const server = createServer(
-    createInvokeApi({ functionName: o.functionName, region: o.region, invoker, functionUrl: o.functionUrl }),
+    createInvokeApi({
+      functionName: o.functionName,
+      region: o.region,
+      invoker,
+      functionUrl: o.functionUrl,
+      readiness: () => pool.readiness(),
+    }),
   );
   server.keepAliveTimeout = 65_000;
   try {
@@ -52,6 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
     port,
     pids: () => pool.pids,
+    readiness: () => pool.readiness(),
     close: () => {
       closing ??= shutdown(server, pool, queue, o.gracePeriod * 1000);
       return closing;

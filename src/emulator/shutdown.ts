@@ -36,7 +36,11 @@ export function closeOnSignal(
   });
 }
 
-/** The line printed once the emulator listens. */
+/**
+ * The line printed once the emulator listens. It names the `function` path (what aws-lambda-rie and the
+ * README's curl use; every lambda-ml command prints the same one) and the configured name, also accepted.
+ */
 export function banner(emulator: Emulator, functionName: string): string {
-  return `lambda-ml emulator listening on ${emulator.url} (POST /2015-03-31/functions/${functionName}/invocations)\n`;
+  const also = functionName === 'function' ? '' : ` or /functions/${functionName}/`;
+  return `lambda-ml emulator listening on ${emulator.url} (POST /2015-03-31/functions/function/invocations${also})\n`;
 }

@@ -1,8 +1,8 @@
 // `lambda-ml serve`: the local Lambda emulator (Invoke API, execution environments, Function URL mode).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, optionsFromRaw } from '../../emulator/options.js';
-import { startEmulator } from '../../emulator/server.js';
-import { banner, closeOnSignal } from '../../emulator/shutdown.js';
+import { announce, checkModelExists, DEFAULT_MODEL, serveFunction } from '../serving.js';
 
 interface ServeFlags {
   readonly model?: string;
@@ -17,13 +17,17 @@ interface ServeFlags {
   readonly warm?: string;
   readonly functionUrl?: boolean;
   readonly bootstrap?: string[];
+  readonly failFast?: boolean;
 }
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve a function locally with real Lambda semantics (drop-in for aws-lambda-rie)')
-    .option('--model <file>', 'model artifact given to instances as MODEL_PATH (env MODEL_PATH)')
+    .option(
+      '--model <file>',
+      `model file given to instances as MODEL_PATH (env MODEL_PATH; default ${DEFAULT_MODEL}, what \`start\` trains)`,
+    )
     .option(
       '--handler <module.function>',
       `handler under the task root (env HANDLER; default ${DEFAULTS.handler})`,
@@ -50,12 +54,25 @@ export function registerServe(program: Command): void {
       '--bootstrap <command...>',
       'run this Runtime API process instead of the built-in runtime (env BOOTSTRAP)',
     )
+    .option(
+      '--fail-fast',
+      'initialise one instance before listening is announced, exit if it cannot (default with the built-in handler)',
+    )
+    .option('--no-fail-fast', 'start instances lazily on the first call only, as Lambda does')
     .argument('[bootstrapArgs...]', 'arguments for --bootstrap that start with "-", after "--"')
     .action(async (bootstrapArgs: string[], flags: ServeFlags) => {
       const bootstrap = flags.bootstrap === undefined ? undefined : [...flags.bootstrap, ...bootstrapArgs];
-      const options = optionsFromRaw({ ...flags, bootstrap });
-      const emulator = await startEmulator(options);
-      closeOnSignal(emulator);
-      process.stderr.write(banner(emulator, options.functionName ?? DEFAULTS.functionName));
+      const raw = optionsFromRaw({ ...flags, bootstrap });
+      // The built-in prediction handler needs a model: the one `start` trains unless one is named.
+      const builtIn = raw.bootstrap === undefined && (raw.handler ?? DEFAULTS.handler) === DEFAULTS.handler;
+      const named = raw.modelPath !== undefined;
+      const modelPath = named || builtIn ? resolve(raw.modelPath ?? DEFAULT_MODEL) : undefined;
+      if (modelPath !== undefined) checkModelExists(modelPath);
+      const options = { ...raw, modelPath };
+      const emulator = await serveFunction(options, {
+        failFast: flags.failFast ?? builtIn,
+        ...(builtIn && modelPath !== undefined ? { modelPath } : {}),
+      });
+      announce(emulator, options.functionName ?? DEFAULTS.functionName);
     });
 }

@@ -2,10 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { optionsFromRaw } from '../../emulator/options.js';
-import { startEmulator } from '../../emulator/server.js';
-import { banner, closeOnSignal } from '../../emulator/shutdown.js';
 import { ensureModel } from '../ensure-model.js';
 import { readJsonConfig } from '../files.js';
+import { announce, DEFAULT_CONFIG, DEFAULT_MODEL, serveFunction } from '../serving.js';
 
 interface StartFlags {
   readonly config: string;
@@ -20,12 +19,8 @@ export function registerStart(program: Command): void {
   program
     .command('start')
     .description('train the default model if it is missing or stale, then serve it on the local emulator')
-    .option(
-      '--config <file>',
-      'training config (scikit-learn parameter names)',
-      'config/default-training.json',
-    )
-    .option('--model <file>', 'where the trained model artifact is kept', '.artifacts/model.json')
+    .option('--config <file>', 'training config (scikit-learn parameter names)', DEFAULT_CONFIG)
+    .option('--model <file>', 'where the trained model artifact is kept', DEFAULT_MODEL)
     .option('--port <port>', 'port to listen on, 0 = any free one (env PORT; default 9000)')
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .action(async (flags: StartFlags) => {
@@ -34,12 +29,13 @@ export function registerStart(program: Command): void {
       const config = readJsonConfig(configPath);
       process.stderr.write(`${await ensureModel(config, dirname(configPath), modelPath)}\n`);
       const options = optionsFromRaw({ port: flags.port, host: flags.host, model: modelPath });
-      const emulator = await startEmulator(options);
-      closeOnSignal(emulator);
+      const emulator = await serveFunction(options, { failFast: true, modelPath });
       const invokeUrl = `${emulator.url}/2015-03-31/functions/function/invocations`;
       // One write, so whoever waits for the URL also sees the example.
-      process.stderr.write(
-        `${banner(emulator, 'function')}try it:\n  curl -X POST "${invokeUrl}" -d '${TUTORIAL_REQUEST}'\n`,
+      announce(
+        emulator,
+        options.functionName ?? 'lambda-ml',
+        `try it:\n  curl -X POST "${invokeUrl}" -d '${TUTORIAL_REQUEST}'\n`,
       );
     });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type InvokeResult, type Invoker, LIMITS, logTail } from '../contract.js';
 import { readBody } from '../http-body.js';
+import type { Readiness } from '../sandbox/pool.js';
 import { fromHandlerResult, toUrlEvent } from './function-url.js';
 import { checkTarget, classify, functionNameOf } from './routes.js';
 import { InvokeApiError, sendServiceError } from './service-errors.js';
@@ -13,6 +14,8 @@ export interface InvokeApiOptions {
   readonly invoker: Invoker;
   /** Serve any other method/path as a Function URL request. */
   readonly functionUrl: boolean;
+  /** `GET /_lambda-ml/health`: whether instances can initialise. */
+  readonly readiness: () => Promise<Readiness>;
 }
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
@@ -31,6 +34,9 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
     if (route.kind === 'invoke') {
       const qualifier = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('Qualifier');
       work = invoke(options, names, req, res, requestId, functionNameOf(path), qualifier);
+    } else if (route.kind === 'health') {
+      req.resume();
+      work = health(options, res, requestId);
     } else if (options.functionUrl) {
       work = functionUrl(options.invoker, req, res, requestId);
     } else {
@@ -83,6 +89,22 @@ async function invoke(
   }
   const result = await options.invoker.invoke(request, requestId);
   sendResult(res, result, requestId, logType === 'Tail');
+}
+
+/** 200 when an instance initialised (or one just did), 503 with the init error when none can. */
+async function health(options: InvokeApiOptions, res: ServerResponse, requestId: string): Promise<void> {
+  const readiness = await options.readiness();
+  const body = JSON.stringify(
+    readiness.ready
+      ? { status: 'ready', instances: readiness.instances }
+      : { status: 'init-failed', errorType: readiness.errorType, errorMessage: readiness.errorMessage },
+  );
+  res.writeHead(readiness.ready ? 200 : 503, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
+  res.end(body);
 }
 
 /**

@@ -3,13 +3,22 @@ import { InvokeApiError } from './service-errors.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
+/**
+ * The emulator's own routes live under this prefix, out of the way of the Invoke API and of Function
+ * URL paths a handler would plausibly serve.
+ */
+export const EMULATOR_PREFIX = '/_lambda-ml/';
+export const HEALTH_PATH = `${EMULATOR_PREFIX}health`;
+
 export type Route =
   | { readonly kind: 'invoke' }
+  | { readonly kind: 'health' }
   | { readonly kind: 'wrong-method' }
   | { readonly kind: 'other' };
 
 /** Classifies a request by method and path (query string ignored). */
 export function classify(method: string | undefined, path: string): Route {
+  if (path === HEALTH_PATH) return method === 'GET' ? { kind: 'health' } : { kind: 'wrong-method' };
   const match = INVOKE_PATH.exec(path);
   if (match === null) return { kind: 'other' };
   return method === 'POST' ? { kind: 'invoke' } : { kind: 'wrong-method' };
@@ -31,8 +40,15 @@ export function functionArn(region: string, name: string): string {
 }
 
 /**
+ * Qualifiers the local function answers to besides $LATEST: the alias the CDK app publishes (infra's
+ * ModelFunction names it `live`), so the commands written for the deployed function work locally too.
+ */
+export const LOCAL_ALIASES: readonly string[] = ['live'];
+
+/**
  * Throws ResourceNotFoundException unless `requested` names this function: its name, `function`
- * (the official emulator's name), or an ARN / partial ARN ending in it; the qualifier must be $LATEST.
+ * (the official emulator's name), or an ARN / partial ARN ending in it; the qualifier must be $LATEST
+ * or one of LOCAL_ALIASES.
  */
 export function checkTarget(
   requested: string,
@@ -47,7 +63,7 @@ export function checkTarget(
   const inlineQualifier = at >= 0 ? parts[at + 2] : parts[1];
   const effective = qualifier ?? inlineQualifier ?? '$LATEST';
   const known = name !== undefined && names.includes(name);
-  if (!known || (effective !== '$LATEST' && effective !== '')) {
+  if (!known || (effective !== '$LATEST' && effective !== '' && !LOCAL_ALIASES.includes(effective))) {
     const suffix = qualifier !== null || inlineQualifier !== undefined ? `:${effective}` : '';
     throw new InvokeApiError(
       404,

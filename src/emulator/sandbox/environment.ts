@@ -46,6 +46,11 @@ export class ExecutionEnvironment {
   private timer: NodeJS.Timeout | null = null;
   private killReason: KillReason | null = null;
   private initOutcome: InvocationOutcome | null = null;
+  /**
+   * Started ahead of its first call by a readiness check, not as provisioned concurrency: that first call
+   * still reports the Init Duration, as the lazy cold start it stands in for would.
+   */
+  private reportInitOnFirstCall = false;
   private readonly spawnedAt: number;
   private gone = false;
   private initDurationMs: number | null = null;
@@ -105,13 +110,24 @@ export class ExecutionEnvironment {
       // startedAt is the assignment time until the runtime takes the call (then the delivery time).
       const startedAt = this.deps.clock.now();
       this.job = { invocation, log: new InvocationLog(), resolve, cold: false, startedAt, started: false };
-      this.job.cold = this.state.phase === 'init';
+      this.job.cold = this.state.phase === 'init' || this.reportInitOnFirstCall;
+      this.reportInitOnFirstCall = false;
       const effect = this.state.assign(invocation);
       if (effect.deliver) this.deliver(effect.deliver);
       // A warm runtime that never asks for work again must not hold the call forever (init has its own timer).
       else if (this.state.phase === 'ready')
         this.timer = setTimeout(() => this.timedOut(), this.deps.config.timeoutMs);
     });
+  }
+
+  /** Marks this environment as started early for a readiness check (see `reportInitOnFirstCall`). */
+  startedForReadiness(): void {
+    this.reportInitOnFirstCall = true;
+  }
+
+  /** Why initialisation failed (the runtime's /init/error, an init timeout, a bad entrypoint), if it did. */
+  get initFailure(): InvocationOutcome | null {
+    return this.initOutcome;
   }
 
   /** Samples memory; kills the environment when it exceeds `--memory` (polled by the pool). */

@@ -7,6 +7,11 @@ import type { SandboxDeps } from './types.js';
 
 const MEMORY_POLL_MS = 50;
 
+/** Whether the function's instances can initialise (the health route and `serve`'s start-up check). */
+export type Readiness =
+  | { readonly ready: true; readonly instances: number }
+  | { readonly ready: false; readonly errorType: string; readonly errorMessage: string };
+
 export class Pool {
   private readonly envs = new Set<ExecutionEnvironment>();
   /** Warm, free environments; the most recently used is reused first, as Lambda does. */
@@ -15,6 +20,9 @@ export class Pool {
   private closing = false;
   private inFlight = 0;
   private drained: (() => void) | null = null;
+  private checking: Promise<Readiness> | null = null;
+  /** The environment a readiness check is initialising: the first call takes it instead of a new one. */
+  private preparing: ExecutionEnvironment | null = null;
   private readonly memoryTimer: NodeJS.Timeout;
   /** Called whenever an environment becomes free (the event queue listens). */
   onAvailable: () => void = () => {};
@@ -48,6 +56,48 @@ export class Pool {
     const started = Array.from({ length: Math.min(count, this.limit) }, () => this.spawn());
     await Promise.all(started.map((env) => Promise.race([env.initialised, env.exited])));
     for (const env of started) if (env.state.available) this.idle.push(env);
+  }
+
+  /**
+   * Whether an instance can initialise: an initialised one proves it; otherwise one is started now and
+   * kept for the first call (which still reports its Init Duration). One check runs at a time.
+   */
+  readiness(): Promise<Readiness> {
+    const initialised = [...this.envs].filter(
+      (env) => env.state.phase !== 'init' && env.state.phase !== 'dead',
+    );
+    if (initialised.length > 0) return Promise.resolve({ ready: true, instances: initialised.length });
+    if (this.closing || this.live() >= this.limit) {
+      return Promise.resolve({
+        ready: false,
+        errorType: 'Emulator.Busy',
+        errorMessage: 'every instance is still initialising',
+      });
+    }
+    this.checking ??= this.startForReadiness().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  private async startForReadiness(): Promise<Readiness> {
+    const env = this.spawn();
+    env.startedForReadiness();
+    this.preparing = env;
+    await Promise.race([env.initialised, env.exited]);
+    if (this.preparing === env) {
+      // No call took it while it initialised: it waits in the idle list for the first one.
+      this.preparing = null;
+      if (env.state.available) this.idle.push(env);
+    }
+    if (env.state.phase !== 'dead') return { ready: true, instances: this.live() };
+    const failure = env.initFailure;
+    return {
+      ready: false,
+      errorType: failure?.kind === 'error' ? failure.errorType : 'Runtime.ExitError',
+      errorMessage:
+        failure?.kind === 'error' ? parseError(failure.body) : 'the runtime exited during initialisation',
+    };
   }
 
   /** Runs one invocation; throws ConcurrencyLimitError (429) when every environment is busy. */
@@ -100,6 +150,11 @@ export class Pool {
       const env = this.idle.pop() as ExecutionEnvironment;
       if (env.state.available) return env;
     }
+    const preparing = this.preparing;
+    if (preparing?.state.available) {
+      this.preparing = null;
+      return preparing;
+    }
     if (this.live() >= this.limit) throw new ConcurrencyLimitError(this.limit);
     return this.spawn();
   }
@@ -130,6 +185,18 @@ export class Pool {
     for (const env of this.envs) if (env.state.phase !== 'dead') count++;
     return count;
   }
+}
+
+/** The `errorMessage` of a function error body, or its text when it is not the usual JSON. */
+function parseError(body: Buffer): string {
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Plain text: return it as it is.
+  }
+  return text;
 }
 
 /** An X-Ray style trace header, as Lambda passes in Lambda-Runtime-Trace-Id. */

@@ -1,0 +1,60 @@
+// What `serve` and `start` share: start the emulator, check that the function can initialise (fail fast with
+// one line naming the model and how to make it), stop on Ctrl-C, and print one banner.
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { LambdaMlError } from '../core/errors.js';
+import type { EmulatorOptions } from '../emulator/options.js';
+import { type Emulator, startEmulator } from '../emulator/server.js';
+import { banner, closeOnSignal } from '../emulator/shutdown.js';
+
+/** What `lambda-ml start` trains and `serve` serves when no model is named. */
+export const DEFAULT_MODEL = '.artifacts/model.json';
+export const DEFAULT_CONFIG = 'config/default-training.json';
+
+/** The function cannot serve: its model is missing or does not load, or its runtime cannot start. */
+export class ServeError extends LambdaMlError {}
+
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+/** The commands that make a model at `modelPath`, for the one-line failure. */
+export function howToMake(modelPath: string): string {
+  const out = shown(modelPath);
+  return out === DEFAULT_MODEL
+    ? 'run `npm start` (trains it, then serves it) or `npx lambda-ml train --config config/default-training.json --out .artifacts/model.json`'
+    : `make it with \`npx lambda-ml train --config <config.json> --out ${out}\` or \`npx lambda-ml convert <model.joblib> --out ${out}\``;
+}
+
+/** A named model file must exist before anything starts. */
+export function checkModelExists(modelPath: string): void {
+  if (!existsSync(modelPath))
+    throw new ServeError(`no model at ${shown(modelPath)}: ${howToMake(modelPath)}`);
+}
+
+export interface ServeCheck {
+  /** Initialise one instance before announcing the URL, and exit when it cannot. */
+  readonly failFast: boolean;
+  /** The model the built-in handler loads, for the failure message. */
+  readonly modelPath?: string;
+}
+
+/** Starts the emulator; with `failFast`, closes it and throws a ServeError when no instance can initialise. */
+export async function serveFunction(options: EmulatorOptions, check: ServeCheck): Promise<Emulator> {
+  const emulator = await startEmulator(options);
+  closeOnSignal(emulator);
+  if (!check.failFast) return emulator;
+  const readiness = await emulator.readiness();
+  if (readiness.ready) return emulator;
+  await emulator.close();
+  const what = check.modelPath === undefined ? '' : `; ${howToMake(check.modelPath)}`;
+  throw new ServeError(
+    `the function cannot initialise (${readiness.errorType}): ${readiness.errorMessage.replaceAll('\n', ' ')}${what}`,
+  );
+}
+
+/** The one banner line both commands print once the function is ready. */
+export function announce(emulator: Emulator, functionName: string, extra = ''): void {
+  process.stderr.write(`${banner(emulator, functionName)}${extra}`);
+}
