@@ -11,7 +11,7 @@ import {
 } from './binary-format.js';
 import { ArtifactError } from './errors.js';
 import { kindHandler } from './kinds.js';
-import { ARTIFACT_FORMAT, type ModelArtifact, type Predictor } from './types.js';
+import { ARTIFACT_FORMAT, type ModelArtifact, nameFeatures, type Predictor } from './types.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -28,6 +28,8 @@ function ordered(a: ModelArtifact): Record<string, unknown> {
     provenance: a.provenance,
     dataSha256: a.dataSha256,
     nFeatures: a.nFeatures,
+    // Only when known, so every artifact written before names existed keeps its exact bytes and sha256.
+    ...(a.featureNames ? { featureNames: a.featureNames } : {}),
     classes: a.classes,
     estimator: a.estimator,
   };
@@ -117,6 +119,18 @@ function checkEnvelope(o: Record<string, unknown>): void {
   field(o, 'nFeatures', (v) => Number.isInteger(v) && (v as number) >= 1, 'an integer >= 1');
   field(
     o,
+    'featureNames',
+    (v) =>
+      v === undefined ||
+      v === null ||
+      (Array.isArray(v) &&
+        v.length === o.nFeatures &&
+        v.every((n) => typeof n === 'string' && n !== '') &&
+        new Set(v).size === v.length),
+    `absent, null, or ${String(o.nFeatures)} distinct non-empty strings (one name per feature)`,
+  );
+  field(
+    o,
     'classes',
     (v) => v === null || (Array.isArray(v) && v.every((c) => typeof c === 'number' || typeof c === 'string')),
     'null or an array of numbers/strings',
@@ -166,5 +180,14 @@ export function parseArtifactBytes(bytes: Uint8Array): ModelArtifact {
 
 /** Builds the Predictor for any supported kind (cheap: one pass over the nodes). */
 export function createPredictor(artifact: ModelArtifact): Predictor {
-  return kindHandler(artifact.kind).createPredictor(artifact);
+  const predictor = kindHandler(artifact.kind).createPredictor(artifact);
+  const names = artifact.featureNames;
+  if (!names) return predictor;
+  // The envelope's names apply to every kind alike: the predictor is ours, fresh, so its schema is
+  // replaced in place rather than wrapped (a wrapper would add a call to every prediction).
+  Object.defineProperty(predictor, 'schema', {
+    value: nameFeatures(predictor.schema, names),
+    enumerable: true,
+  });
+  return predictor;
 }

@@ -34,7 +34,9 @@ export function trainFromConfig(config: unknown, options: TrainOptions = {}): Mo
   const params = parseModelSection(model);
   const data = loadDataset(dataset, options.baseDir ?? process.cwd());
   const fitted = fitEstimator(params, data, options.onTree ? { onTree: options.onTree } : {});
-  return artifactOf(config, params.kind, data, fitted);
+  // A CSV header names the columns; make_classification's x0, x1, ... are only CSV export labels.
+  const named = typeof dataset === 'object' && dataset !== null && 'csv' in dataset;
+  return artifactOf(config, params.kind, data, fitted, named ? data.featureNames : null);
 }
 
 /** The artifact of a model fitted from `config` on `data`. */
@@ -43,6 +45,7 @@ export function artifactOf(
   kind: TrainableKind,
   data: Dataset,
   fitted: FittedModel,
+  featureNames: readonly string[] | null = null,
 ): ModelArtifact {
   return {
     format: ARTIFACT_FORMAT,
@@ -52,6 +55,7 @@ export function artifactOf(
     provenance: { source: 'train', config },
     dataSha256: fingerprint(data),
     nFeatures: data.nFeatures,
+    ...(featureNames ? { featureNames: [...featureNames] } : {}),
     classes: fitted.classes,
     estimator: { trees: fitted.trees },
   };

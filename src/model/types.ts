@@ -75,6 +75,11 @@ export function featureNames(schema: InputSchema): string[] | null {
   return names;
 }
 
+/** `schema` with its features named `names` (one per feature, in order). */
+export function nameFeatures(schema: InputSchema, names: readonly string[]): InputSchema {
+  return { ...schema, features: schema.features.map((f, j) => ({ ...f, name: names[j] ?? f.name })) };
+}
+
 /** The schema of a model that knows no names or categories: n unnamed numeric columns. */
 export function positionalSchema(nFeatures: number, acceptsMissing = false): InputSchema {
   return {
@@ -175,6 +180,11 @@ export interface ModelArtifact<E = unknown> {
   /** sha256 (hex) of the training data (X then y, as float64 little-endian), null for converted models. */
   readonly dataSha256: string | null;
   readonly nFeatures: number;
+  /**
+   * The input columns' names (a CSV header when trained here): rows may then be objects by name. Absent
+   * (or null) when the model knows none; written only when present, so older files keep their bytes.
+   */
+  readonly featureNames?: readonly string[] | null;
   readonly classes: readonly ClassLabel[] | null;
   readonly estimator: E;
 }

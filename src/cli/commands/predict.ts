@@ -1,76 +1,69 @@
-// `lambda-ml predict --model FILE [--input FILE]`: JSON lines in (one row each: an array or an object by
-// feature name), JSON lines out.
+// `lambda-ml predict --model FILE [--input FILE]`: rows in (JSON lines: an array or an object by feature name
+// each; or CSV with a header), one JSON line out per row, in input order.
 // A bad row gets an error line and a non-zero exit code; the other rows are still answered.
-import { createReadStream, openSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { describeError, UsageError } from '../../core/errors.js';
 import { RowReader } from '../../function/rows.js';
 import { type Predictor, predictsProbabilities } from '../../model/types.js';
 import { loadAnyModelFile } from '../../sklearn/load-any.js';
+import { type InputFormat, readRows } from '../row-input.js';
 
-/** Parses one input line into a JSON value (a row: an array by position or an object by name). */
-export function parseLine(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    if (/\b(NaN|-?Infinity)\b/.test(line)) {
-      throw new Error(
-        'row contains NaN or Infinity, which JSON does not have; write null for a missing value',
-      );
-    }
-    throw new Error(
-      'line is not valid JSON; expected an array such as [0.1, 2, 3.5] or an object such as {"age": 31, "city": "porto"}',
-    );
-  }
+interface PredictFlags {
+  readonly model: string;
+  readonly input?: string;
+  readonly format?: string;
+  readonly target?: string;
 }
 
-/** Answers one line: the JSON text of the prediction, or throws with the reason. */
-export function answerLine(predictor: Predictor, reader: RowReader, line: string, where: string): string {
-  const row = reader.read(parseLine(line), where);
+/** Answers one row value: the JSON text of the prediction, or throws with the reason. */
+export function answerRow(predictor: Predictor, reader: RowReader, value: unknown, where: string): string {
+  const row = reader.read(value, where);
   const prediction = predictor.predict(row);
   if (!predictsProbabilities(predictor)) return JSON.stringify({ prediction });
   return JSON.stringify({ prediction, probabilities: Array.from(predictor.predictProba(row)) });
+}
+
+function formatFlag(value: string | undefined): InputFormat | undefined {
+  if (value === undefined || value === 'jsonl' || value === 'csv') return value;
+  throw new UsageError(`--format must be jsonl or csv, got '${value}'`);
 }
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
     .description(
-      'predict JSON-lines rows (arrays by position, or objects by feature name) from a file or stdin',
+      'predict rows from JSON lines (arrays by position, or objects by feature name) or a CSV file with a header',
     )
     .requiredOption('--model <file>', 'model: a lambda-ml JSON artifact or a scikit-learn .joblib/.pkl file')
-    .option('--input <file>', 'JSON lines, one row per line (default: stdin)')
-    .action(async (flags: { model: string; input?: string }) => {
+    .option('--input <file>', 'rows: .jsonl (one row per line) or .csv with a header (default: stdin)')
+    .option('--format <format>', 'jsonl or csv (default: told by the extension, then by the first line)')
+    .option(
+      '--target <column>',
+      'a CSV label column to ignore (needed only when the model has no feature names)',
+    )
+    .action(async (flags: PredictFlags) => {
+      const format = formatFlag(flags.format);
       const predictor = loadAnyModelFile(flags.model);
       const reader = new RowReader(predictor.schema);
-      let input: NodeJS.ReadableStream = process.stdin;
-      if (flags.input !== undefined) {
-        let fd: number;
-        try {
-          fd = openSync(flags.input, 'r');
-        } catch (error) {
-          throw new UsageError(
-            `cannot read input ${flags.input} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-          );
-        }
-        input = createReadStream('', { fd });
-      }
       let failed = 0;
-      let lineNo = 0;
       const out: string[] = [];
       const flush = (): void => {
         if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
         out.length = 0;
       };
-      for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-        lineNo++;
-        if (line.trim() === '') continue;
+      const records = readRows(predictor.schema, {
+        ...(flags.input === undefined ? {} : { path: flags.input }),
+        ...(format === undefined ? {} : { format }),
+        ...(flags.target === undefined ? {} : { target: flags.target }),
+        note: (line) => process.stderr.write(`lambda-ml predict: ${line}\n`),
+      });
+      for await (const record of records) {
         try {
-          out.push(answerLine(predictor, reader, line, `line ${lineNo}`));
+          if ('error' in record) throw new Error(record.error);
+          out.push(answerRow(predictor, reader, record.value, `line ${record.line}`));
         } catch (error) {
           failed++;
-          out.push(JSON.stringify({ line: lineNo, error: describeError(error) }));
+          out.push(JSON.stringify({ line: record.line, error: describeError(error) }));
         }
         if (out.length >= 1024) flush();
       }
