@@ -24,7 +24,7 @@ export const handler = createPredictionHandler(loadModelAtInit(locateModel(proce
 );
 
 /** Starts serve on an ephemeral port, invokes once with `body`, stops it (by PID); returns the answer. */
-async function serveOnce(model: string, body: string): Promise<string> {
+async function serveOnce(model: string, body: string, extra: string[] = []): Promise<string> {
   const args = [
     'serve',
     '--port',
@@ -35,11 +35,12 @@ async function serveOnce(model: string, body: string): Promise<string> {
     taskRoot,
     '--handler',
     'function/handler.handler',
+    ...extra,
   ];
   const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let text = '';
@@ -67,7 +68,7 @@ test("serving modelo.joblib answers the tutorial's request with 1", { timeout: 4
 });
 
 test('serving a string-label boosting model from a gzip joblib answers with the label', {
-  timeout: 40_000,
+  timeout: 130_000,
 }, async () => {
   const m = fx.models.find((e) => e.file === 'gb_clf_multi_gzip.joblib');
   assert.ok(m);
@@ -75,11 +76,28 @@ test('serving a string-label boosting model from a gzip joblib answers with the 
   assert.equal(answer, JSON.stringify({ statusCode: 200, body: m.predict[0] }));
 });
 
-test('serving a malicious joblib is an init error naming the refused global; nothing runs', {
-  timeout: 40_000,
+test('serving a malicious joblib fails at start-up naming the refused global; nothing runs', {
+  timeout: 130_000,
 }, async () => {
   rmSync(MARKER_PATH, { force: true });
-  const answer = await serveOnce(join(fx.dir, 'malicious', 'os_system.joblib'), '{"data": [0,0,0,0]}');
+  const failed = await serveOnce(join(fx.dir, 'malicious', 'os_system.joblib'), '{"data": [0,0,0,0]}').then(
+    () => assert.fail('serve must not start with a model that does not load'),
+    (error: Error) => error.message,
+  );
+  assert.match(
+    failed,
+    /^serve exited 1: lambda-ml: the function cannot initialise \(ModelInitError\): .*refused pickle global posix\.system/,
+  );
+  assert.equal(existsSync(MARKER_PATH), false);
+});
+
+test('with --no-fail-fast the call gets the init error naming the refused global; nothing runs', {
+  timeout: 130_000,
+}, async () => {
+  rmSync(MARKER_PATH, { force: true });
+  const answer = await serveOnce(join(fx.dir, 'malicious', 'os_system.joblib'), '{"data": [0,0,0,0]}', [
+    '--no-fail-fast',
+  ]);
   assert.match(answer, /refused pickle global posix\.system/);
   assert.equal(existsSync(MARKER_PATH), false);
 });

@@ -48,7 +48,9 @@ export async function serveFunction(options: EmulatorOptions, check: ServeCheck)
   const readiness = await emulator.readiness();
   if (readiness.ready) return emulator;
   await emulator.close();
-  const what = check.modelPath === undefined ? '' : `; ${howToMake(check.modelPath)}`;
+  // The default model can be remade in one command; a named file that exists but fails has its own cause.
+  const remake = check.modelPath !== undefined && shown(check.modelPath) === DEFAULT_MODEL;
+  const what = remake ? `; ${howToMake(check.modelPath as string)}` : '';
   throw new ServeError(
     `the function cannot initialise (${readiness.errorType}): ${readiness.errorMessage.replaceAll('\n', ' ')}${what}`,
   );
