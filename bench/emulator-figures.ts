@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { answerCheck } from '../src/bench/check.js';
 import { targetOf } from '../src/bench/client.js';
 import { freePort, type Launched, launch } from '../src/bench/launch.js';
 import { type LoadResult, throughput, warmLatency } from '../src/bench/load.js';
@@ -20,6 +21,7 @@ const WARM_CALLS = QUICK ? 1000 : 10_000;
 const SECONDS = QUICK ? 2 : 10;
 const PAYLOAD = '{"data":[0,0,0,0]}';
 const EXPECTED = '{"statusCode":200,"body":1}';
+const CHECK = answerCheck(EXPECTED);
 
 /** The floor: one process, model loaded once, predicts in the request handler. */
 const FLOOR_SOURCE = `
@@ -69,7 +71,7 @@ async function start(server: Server, model: string): Promise<{ launched: Launche
     MODEL_PATH: model,
     LOAD_JS: join(DIST, 'model', 'load.js'),
   });
-  const launched = await launch(argv(server, port, model), targetOf(url, PAYLOAD), EXPECTED);
+  const launched = await launch(argv(server, port, model), targetOf(url, PAYLOAD), CHECK);
   return { launched, url };
 }
 
@@ -96,9 +98,9 @@ async function measure(server: 'floor' | 'serve' | 'noop', model: string): Promi
   const { launched, url } = await start(server, model);
   try {
     const target = targetOf(url, PAYLOAD);
-    const warm = await warmLatency(target, WARM_CALLS);
-    const c4 = await throughput(target, 4, SECONDS);
-    const c16 = await throughput(target, 16, SECONDS);
+    const warm = await warmLatency(target, WARM_CALLS, CHECK);
+    const c4 = await throughput(target, 4, SECONDS, CHECK);
+    const c16 = await throughput(target, 16, SECONDS, CHECK);
     const pid = launched.child.pid ?? 0;
     const kids = children(pid);
     const instances = kids.reduce((sum, kid) => sum + readTreeRss(kid), 0) / 2 ** 20;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +27,7 @@ function bench(
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -103,7 +104,46 @@ describe('lambda-ml bench', () => {
     ]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /warm \(sequential\)\t5\t5\t/);
-    assert.match(r.stdout, /first error: 200 \{"errorType":"Error"/);
+    assert.match(r.stdout, /first error: function error: \{"errorType":"Error"/);
+  });
+
+  it('counts an answer whose statusCode is 400 and one that differs from --expected as errors', async () => {
+    const args = ['--endpoint', emu.url, '--requests', '5', '--duration', '0.2', '--concurrency', '1'];
+    const refused = await bench([...args, '--payload', '{"statusCode":400,"body":{"error":"bad row"}}']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /warm \(sequential\)\t5\t5\t/);
+    assert.match(refused.stdout, /first error: the function answered statusCode 400: \{"statusCode":400/);
+    const wrong = await bench([...args, '--payload', '{"x":1}', '--expected', '{"x": 2}']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stdout, /first error: the answer \{"x":1\} differs from --expected \{"x": 2\}/);
+    const right = await bench([...args, '--payload', '{"x":1}', '--expected', '{ "x": 1 }']);
+    assert.equal(right.code, 0, right.stdout);
+  });
+
+  it('stops after the first consecutive connection failures with one clear line', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await bench([
+      '--endpoint',
+      `http://127.0.0.1:${closed}`,
+      '--requests',
+      '2000',
+      '--duration',
+      '30',
+    ]);
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(
+      lines[0] as string,
+      /^lambda-ml: http:\/\/127\.0\.0\.1:\d+\/2015-03-31\/functions\/function\/invocations is not answering: 10 calls in a row got no response \(.*ECONNREFUSED.*\); is it running\?$/,
+    );
+    assert.equal(r.stdout, '', 'no report: the warm phase stopped and the 30 s throughput phase never ran');
   });
 
   it('refuses bad flags with a one-line reason', async () => {

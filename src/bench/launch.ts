@@ -1,6 +1,7 @@
 // Launches a server process and measures the time from spawn to its first correct answer (cold start).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { AnswerCheck } from './check.js';
 import { keepAliveAgent, post, type Target } from './client.js';
 
 export interface Launched {
@@ -25,13 +26,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Spawns `argv` and calls `target` until it answers correctly (`expected` body when given, else any
- * success), so the figure covers process start, listen, instance init and the first invocation.
+ * Spawns `argv` and calls `target` until it answers correctly (per `check`), so the figure covers
+ * process start, listen, instance init and the first invocation.
  */
 export async function launch(
   argv: readonly string[],
   target: Target,
-  expected?: string,
+  check: AnswerCheck,
   timeoutMs = 30_000,
 ): Promise<Launched> {
   const started = performance.now();
@@ -59,10 +60,11 @@ export async function launch(
       if (performance.now() - started > timeoutMs)
         throw new Error(`no correct answer within ${timeoutMs} ms`);
       const result = await post(target, agent);
-      if (result.ok && (expected === undefined || result.body === expected)) {
-        return { child, coldMs: performance.now() - started, stop };
+      if (result.status !== 0) {
+        const wrong = check(result);
+        if (wrong === null) return { child, coldMs: performance.now() - started, stop };
+        throw new Error(`wrong answer at cold start: ${wrong}`);
       }
-      if (result.status !== 0) throw new Error(`wrong answer: ${result.status} ${result.body.slice(0, 200)}`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   } catch (error) {

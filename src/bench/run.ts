@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { children, ownRss, readTreeRss } from '../emulator/sandbox/memory.js';
+import { answerCheck } from './check.js';
 import { type CallTarget, targetOf } from './client.js';
 import { lambdaTarget } from './lambda-target.js';
 import { freePort, launch } from './launch.js';
@@ -53,11 +54,18 @@ export async function runBench(
     (name: string): Progress =>
     (done, total) =>
       progress(name, done, total);
+  const check = answerCheck(options.expected);
   const remote = await remoteTarget(options);
   if (remote !== undefined) {
     const target = remote;
-    const warm = await warmLatency(target, options.warmCalls, phase('warm'));
-    const load = await throughput(target, options.concurrency, options.durationSeconds, phase('throughput'));
+    const warm = await warmLatency(target, options.warmCalls, check, phase('warm'));
+    const load = await throughput(
+      target,
+      options.concurrency,
+      options.durationSeconds,
+      check,
+      phase('throughput'),
+    );
     return { endpoint: target.description, warm, throughput: { ...load, concurrency: options.concurrency } };
   }
   const allMs: number[] = [];
@@ -66,7 +74,7 @@ export async function runBench(
     const launched = await launch(
       emulatorArgv(port, options),
       targetOf(`http://127.0.0.1:${port}`, options.payload),
-      options.expected,
+      check,
     );
     allMs.push(launched.coldMs);
     await launched.stop();
@@ -74,12 +82,18 @@ export async function runBench(
   }
   const port = await freePort();
   const target = targetOf(`http://127.0.0.1:${port}`, options.payload);
-  const launched = await launch(emulatorArgv(port, options), target, options.expected);
+  const launched = await launch(emulatorArgv(port, options), target, check);
   allMs.push(launched.coldMs);
   progress('cold', options.coldRuns, options.coldRuns);
   try {
-    const warm = await warmLatency(target, options.warmCalls, phase('warm'));
-    const load = await throughput(target, options.concurrency, options.durationSeconds, phase('throughput'));
+    const warm = await warmLatency(target, options.warmCalls, check, phase('warm'));
+    const load = await throughput(
+      target,
+      options.concurrency,
+      options.durationSeconds,
+      check,
+      phase('throughput'),
+    );
     const pid = launched.child.pid ?? 0;
     const instances = children(pid).reduce((sum, kid) => sum + readTreeRss(kid), 0);
     return {
