@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { didYouMean } from '../core/suggest.js';
 import { parseCsvDataset } from './csv.js';
 import { DatasetError, ModelConfigError } from './errors.js';
 import type { Dataset } from './estimator.js';
@@ -52,7 +53,7 @@ function parseMakeClassification(raw: unknown): MakeClassificationParams {
     const rule = MC[k];
     if (!rule) {
       throw new ModelConfigError(
-        `unknown make_classification parameter "${k}"; accepted: ${Object.keys(MC).join(', ')}`,
+        `unknown make_classification parameter "${k}";${didYouMean(k, Object.keys(MC))} accepted: ${Object.keys(MC).join(', ')}`,
       );
     }
     if (!rule[0](v))
@@ -77,7 +78,9 @@ function parseCsvSection(raw: unknown, baseDir: string): NamedDataset {
   const { path, target, ...rest } = raw as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0)
-    throw new ModelConfigError(`unknown dataset.csv key "${extra[0]}"; accepted: path, target`);
+    throw new ModelConfigError(
+      `unknown dataset.csv key "${extra[0]}";${didYouMean(String(extra[0]), ['path', 'target'])} accepted: path, target`,
+    );
   if (typeof path !== 'string' || path === '')
     throw new ModelConfigError('dataset.csv "path" must be a file path');
   if (typeof target !== 'string' || target === '')
@@ -115,8 +118,9 @@ export function loadDataset(section: unknown, baseDir: string): NamedDataset {
     };
   }
   if (keys.length === 1 && keys[0] === 'csv') return parseCsvSection(s.csv, baseDir);
+  const hint = keys.length === 1 ? didYouMean(keys[0] as string, ['make_classification', 'csv']) : '';
   throw new ModelConfigError(
-    `config "dataset" has keys ${JSON.stringify(keys)}; expected exactly one of: ${accepted}`,
+    `config "dataset" has keys ${JSON.stringify(keys)};${hint} expected exactly one of: ${accepted}`,
   );
 }
 

@@ -1,5 +1,6 @@
 // Validates a model section of a training config against scikit-learn 1.2.1's parameter constraints
 // and fills in its defaults. Every key is checked by name; unsupported ones are refused, never ignored.
+import { didYouMean } from '../core/suggest.js';
 import { ModelConfigError } from './errors.js';
 
 export const TRAINABLE = [
@@ -136,8 +137,9 @@ export function parseModelSection(section: unknown): EstimatorParams {
   const keys = Object.keys(section);
   const kind = keys[0];
   if (keys.length !== 1 || kind === undefined || !(TRAINABLE as readonly string[]).includes(kind)) {
+    const hint = keys.length === 1 && kind !== undefined ? didYouMean(kind, TRAINABLE) : '';
     throw new ModelConfigError(
-      `config "model" must have exactly one key naming the estimator; got ${JSON.stringify(keys)}; accepted: ${TRAINABLE.join(', ')}`,
+      `config "model" must have exactly one key naming the estimator; got ${JSON.stringify(keys)};${hint} accepted: ${TRAINABLE.join(', ')}`,
     );
   }
   const k = kind as TrainableKind;
@@ -150,7 +152,7 @@ export function parseModelSection(section: unknown): EstimatorParams {
     const check = checks[name];
     if (!check) {
       throw new ModelConfigError(
-        `unknown or unsupported ${kind} parameter "${name}"; accepted: ${Object.keys(checks).sort().join(', ')}`,
+        `unknown or unsupported ${kind} parameter "${name}";${didYouMean(name, Object.keys(checks))} accepted: ${Object.keys(checks).sort().join(', ')}`,
         { context: { parameter: name } },
       );
     }

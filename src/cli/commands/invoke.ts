@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { LambdaMlError, UsageError } from '../../core/errors.js';
+import { CREDENTIALS_HELP } from './cdk-app.js';
 
 /** The invocation could not be made (endpoint unreachable, AWS refused it); one line, no stack. */
 export class InvokeError extends LambdaMlError {}
@@ -85,6 +86,8 @@ export function describeInvokeFailure(error: unknown, target: string): string {
     return `cannot reach ${target}: connection refused (is the emulator or endpoint running?)`;
   if (code === 'ENOTFOUND') return `cannot reach ${target}: host not found`;
   if (code === 'ECONNRESET') return `cannot reach ${target}: connection reset`;
+  // The SDK searched env, profiles, SSO, web identity, container and instance metadata and found nothing.
+  if (err.name === 'CredentialsProviderError') return CREDENTIALS_HELP;
   const message = (err.message ?? String(error)).split('\n')[0];
   return `invoke ${target} failed: ${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${message}`;
 }

@@ -23,7 +23,11 @@ function progressReporter(stream: NodeJS.WriteStream): {
           {
             stream,
             format: 'training [{bar}] {value}/{total} trees | {duration_formatted}',
-            hideCursor: true,
+            // Leave the terminal's cursor and line wrap alone: training blocks the event loop, so a Ctrl-C
+            // ends the process before any handler could restore them (the shell then had no cursor).
+            // linewrap: true trims the bar to the terminal width instead of switching wrapping off.
+            hideCursor: false,
+            linewrap: true,
           },
           cliProgress.Presets.shades_classic,
         );
