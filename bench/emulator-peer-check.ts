@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerCheck } from '../src/bench/check.js';
 import { targetOf } from '../src/bench/client.js';
 import { warmLatency } from '../src/bench/load.js';
 import { median } from '../src/bench/stats.js';
@@ -65,8 +66,9 @@ async function perCall(
   const emulator = await start(variant, verify, dir);
   try {
     const target = targetOf(emulator.url, '{"data":[0,0,0,0]}');
-    await warmLatency(target, 200); // cold start and JIT warm-up, not measured
-    const result = await warmLatency(target, CALLS);
+    const check = answerCheck('{"statusCode":200,"body":1}');
+    await warmLatency(target, 200, check); // cold start and JIT warm-up, not measured
+    const result = await warmLatency(target, CALLS, check);
     if (result.errors > 0) throw new Error(`calls failed: ${result.firstError}`);
     return { p50: result.latency.p50Ms * 1000, mean: result.latency.meanMs * 1000 };
   } finally {
