@@ -26,7 +26,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   });
   let stderr = '';
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start printed no URL in 30 s:\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`start printed no URL in 120 s:\n${stderr}`)), 120_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
@@ -48,7 +48,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 async function post(url: string, body: string): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${url}${INVOKE}`, { method: 'POST', body, signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(`${url}${INVOKE}`, { method: 'POST', body, signal: AbortSignal.timeout(60_000) });
   return { status: res.status, json: await res.json() };
 }
 
@@ -166,8 +166,8 @@ describe('lambda-ml start', () => {
     try {
       const url = await new Promise<string>((done, fail) => {
         const timer = setTimeout(
-          () => fail(new Error(`npm start printed no URL in 60 s:\n${stderr}`)),
-          60_000,
+          () => fail(new Error(`npm start printed no URL in 180 s:\n${stderr}`)),
+          180_000,
         );
         const poll = setInterval(() => {
           const match = /listening on (http:\/\/\S+)/.exec(stderr);
