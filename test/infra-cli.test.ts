@@ -17,11 +17,11 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the compiled CLI with a clean AWS environment and a temporary HOME; killed after `timeoutMs`. */
 /** cdk synth runs the app under tsx: ~20 s on a quiet 2-core machine, over 60 s at load average 13. */
 const SYNTH_MS = 300_000;
 
-async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
+/** Runs the compiled CLI with a clean AWS environment and a temporary HOME; killed after `timeoutMs`. */
+async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), 'infra-cli-home-'));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, HOME: home, ...env } });
@@ -252,5 +252,62 @@ describe('lambda-ml synth and deploy', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^lambda-ml: no AWS credentials found\. Configure them with `aws configure`/);
     assert.ok(Date.now() - started < 10_000);
+  });
+});
+
+describe('lambda-ml doctor', () => {
+  /** A stand-in SSM endpoint (AWS JSON protocol) that knows the CDK bootstrap parameter, or not. */
+  async function fakeSsm(
+    version: string | null,
+  ): Promise<{ url: string; close: () => void; targets: string[] }> {
+    const targets: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      targets.push(String(req.headers['x-amz-target']));
+      req.resume();
+      req.on('end', () => {
+        const body =
+          version === null
+            ? JSON.stringify({ __type: 'ParameterNotFound', message: '' })
+            : JSON.stringify({
+                Parameter: { Name: '/cdk-bootstrap/hnb659fds/version', Value: version, Type: 'String' },
+              });
+        res.writeHead(version === null ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => server.close(), targets };
+  }
+
+  const account = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' };
+
+  it('names what deploy lacks without credentials and exits 1', async () => {
+    const run = await cli(['doctor']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /^MISSING\s+AWS credentials\s+none found/m);
+    assert.match(run.stdout, /-> `aws configure`/);
+    assert.match(run.stdout, /^skipped\s+CDK bootstrap\s+needs AWS credentials and a region first$/m);
+    assert.match(run.stdout, /thing\(s\) to fix before `npx lambda-ml deploy`/);
+  });
+
+  it('reads the CDK bootstrap version from SSM, and says to bootstrap when it is missing', async () => {
+    const ready = await fakeSsm('21');
+    try {
+      const run = await cli(['doctor'], { ...account, AWS_ENDPOINT_URL_SSM: ready.url });
+      assert.match(run.stdout, /^ok\s+CDK bootstrap\s+bootstrap stack version 21 in eu-west-1$/m);
+      assert.deepEqual(ready.targets, ['AmazonSSM.GetParameter']);
+    } finally {
+      ready.close();
+    }
+    const none = await fakeSsm(null);
+    try {
+      const run = await cli(['doctor'], { ...account, AWS_ENDPOINT_URL_SSM: none.url });
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /^MISSING\s+CDK bootstrap\s+eu-west-1 is not bootstrapped for the CDK$/m);
+      assert.match(run.stdout, /-> `npx lambda-ml bootstrap`/);
+    } finally {
+      none.close();
+    }
   });
 });

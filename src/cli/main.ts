@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   runtime: async () => (await import('./commands/runtime.js')).registerRuntime,
   bench: async () => (await import('./commands/bench.js')).registerBench,
   invoke: async () => (await import('./commands/invoke.js')).registerInvoke,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
   bootstrap: async () => (await import('./commands/bootstrap.js')).registerBootstrap,
   synth: async () => (await import('./commands/synth.js')).registerSynth,
   deploy: async () => (await import('./commands/deploy.js')).registerDeploy,
