@@ -61,7 +61,7 @@ const dist = resolve(values.dist);
 const files = closure(dist);
 // Each entry is its own bundle at its own path: the handler finds model.json next to itself
 // (import.meta.url), the emulator finds runtime/main.js from its own directory, and the runtime imports
-// the handler dynamically by path. The handler's lazy `import('../sklearn/load-any.js')` is inlined by
+// the handler dynamically by path. The handler's lazy `import('../readers/load-any.js')` is inlined by
 // esbuild as a lazily initialised module, so a JSON model still does not run the pickle reader.
 // esbuild is a devDependency: present where the image's build stage (and a dev checkout) runs this.
 const { build } = await import('esbuild').catch((error) =>

@@ -1,5 +1,5 @@
-// The Lambda prediction function (`function/handler.handler`): loads the model (JSON artifact or scikit-learn
-// file) once at init, then predicts.
+// The Lambda prediction function (`function/handler.handler`): loads the model (JSON artifact, or a
+// scikit-learn / XGBoost / LightGBM file) once at init, then predicts.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../model/load.js';
@@ -9,11 +9,11 @@ import { createPredictionHandler } from './predict.js';
 const location = locateModel(process.env, dirname(fileURLToPath(import.meta.url)), process.cwd());
 // process.hrtime, not the `performance` global: the first touch of that global loads perf_hooks (~1 ms).
 const started = process.hrtime.bigint();
-// A scikit-learn file (joblib/pickle, told by its bytes) needs the safe pickle reader; it is imported only
-// then, so a native model's cold start does not load it.
+// Any other format (told by its bytes: joblib/pickle, XGBoost, LightGBM) needs the readers; they are
+// imported only then, so a native model's cold start does not load them.
 const load = looksLikeNativeArtifact(location.path)
   ? loadModelFile
-  : (await import('../sklearn/load-any.js')).loadAnyModelFile;
+  : (await import('../readers/load-any.js')).loadAnyModelFile;
 const predictor = loadModelAtInit(location, load);
 console.log(
   `loaded ${predictor.kind} (${predictor.nFeatures} features) from ${location.path} in ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms`,

@@ -55,7 +55,7 @@ describe('loadModelAtInit', () => {
 });
 
 describe('looksLikeNativeArtifact', () => {
-  it('tells a native artifact (JSON or binary) from a pickle by its first bytes', () => {
+  it('tells a native artifact (JSON or binary) from pickles, XGBoost JSON/UBJSON and LightGBM text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-sniff-'));
     try {
       const file = (name: string, bytes: string | Buffer) => {
@@ -68,6 +68,12 @@ describe('looksLikeNativeArtifact', () => {
       assert.equal(looksLikeNativeArtifact(file('d.z', Buffer.from([0x78, 0x9c, 0x01]))), false);
       assert.equal(looksLikeNativeArtifact(file('e.txt', '[1, 2]')), false);
       assert.equal(looksLikeNativeArtifact(file('f.lmlb', Buffer.from('894c4d4c0d0a1a0a01', 'hex'))), true);
+      assert.equal(looksLikeNativeArtifact(file('g.json', ' {"learner": {}, "version": [1, 7, 4]}')), false);
+      assert.equal(
+        looksLikeNativeArtifact(file('h.ubj', Buffer.from('{L\x00\x00\x00\x00\x00\x00\x00\x07learner'))),
+        false,
+      );
+      assert.equal(looksLikeNativeArtifact(file('model.json', 'tree\nversion=v4\n')), false);
       assert.equal(
         looksLikeNativeArtifact(join(dir, 'absent.json')),
         true,

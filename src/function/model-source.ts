@@ -2,7 +2,7 @@
 // needs, and its one load at init.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { startsLikeArtifact } from '../model/load.js';
+import { sniffModelFormat } from '../model/sniff.js';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
 
@@ -44,12 +44,12 @@ export function loadModelAtInit(location: ModelLocation, load: (path: string) =>
 }
 
 /**
- * True when the file is a native artifact: its first non-blank byte is `{` (JSON) or it starts with the
- * binary signature; false for anything else, such as a joblib/pickle file. An unreadable file counts as
- * native so the native loader reports the read error.
+ * True when the file is a native artifact: JSON whose first key is not an XGBoost one, or the binary
+ * signature; false for anything else (a joblib/pickle file, XGBoost JSON/UBJSON, LightGBM text), which
+ * needs the readers. An unreadable file counts as native so the native loader reports the read error.
  */
 export function looksLikeNativeArtifact(path: string): boolean {
-  const head = Buffer.alloc(64);
+  const head = Buffer.alloc(512);
   let n: number;
   try {
     const fd = openSync(path, 'r');
@@ -61,5 +61,5 @@ export function looksLikeNativeArtifact(path: string): boolean {
   } catch {
     return true;
   }
-  return startsLikeArtifact(head.subarray(0, n));
+  return sniffModelFormat(head.subarray(0, n)) === 'artifact';
 }

@@ -1,5 +1,6 @@
 // The one place that maps an artifact's `kind` to its estimator validator and Predictor factory.
 // New model kinds (gradient boosting, logistic regression) add one entry to KINDS.
+import { xgboostKind } from './boosted/kinds.js';
 import { ArtifactError } from './errors.js';
 import { gradientBoostingKind } from './gradient-boosting.js';
 import { logisticRegressionKind } from './logistic-regression.js';
@@ -45,6 +46,8 @@ export const KINDS: Partial<Record<ModelKind, KindHandler>> = {
   GradientBoostingClassifier: gradientBoostingKind('GradientBoostingClassifier'),
   GradientBoostingRegressor: gradientBoostingKind('GradientBoostingRegressor'),
   LogisticRegression: logisticRegressionKind,
+  XGBClassifier: xgboostKind('XGBClassifier'),
+  XGBRegressor: xgboostKind('XGBRegressor'),
 };
 
 export function kindHandler(kind: unknown): KindHandler {

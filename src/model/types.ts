@@ -6,7 +6,7 @@ import type { NumberArray } from './number-array.js';
 /** A class label as scikit-learn stores it in `classes_`: integers, floats or strings. */
 export type ClassLabel = number | string;
 
-/** Estimators lambda-ml can train (the first four) or read from scikit-learn files (all of them). */
+/** Estimators lambda-ml can train (the first four) or read from scikit-learn, XGBoost and LightGBM files. */
 export type ModelKind =
   | 'DecisionTreeClassifier'
   | 'DecisionTreeRegressor'
@@ -16,7 +16,11 @@ export type ModelKind =
   | 'ExtraTreesRegressor'
   | 'GradientBoostingClassifier'
   | 'GradientBoostingRegressor'
-  | 'LogisticRegression';
+  | 'LogisticRegression'
+  | 'XGBClassifier'
+  | 'XGBRegressor'
+  | 'LGBMClassifier'
+  | 'LGBMRegressor';
 
 export type Task = 'classification' | 'regression';
 
@@ -160,7 +164,7 @@ export interface FlatTree {
 
 export const ARTIFACT_FORMAT = 'lambda-ml-model';
 
-/** Where a model came from: a training config run here, or a scikit-learn file that was converted. */
+/** Where a model came from: a training config run here, or a scikit-learn/XGBoost/LightGBM file that was converted. */
 export type Provenance =
   | { readonly source: 'train'; readonly config: unknown }
   | {
@@ -168,6 +172,13 @@ export type Provenance =
       readonly file: string;
       readonly sha256: string;
       readonly sklearnVersion: string | null;
+    }
+  | {
+      readonly source: 'xgboost' | 'lightgbm';
+      readonly file: string;
+      readonly sha256: string;
+      /** The library version recorded in the file (XGBoost's `version`, LightGBM's `version=v4`). */
+      readonly libraryVersion: string | null;
     };
 
 /** The versioned JSON model file. `estimator` is kind-specific. */

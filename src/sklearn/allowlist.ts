@@ -1,4 +1,5 @@
 // The explicit allow-list of pickle globals: what each may be used for. Everything else is refused.
+import { BOOSTER_GLOBALS, BOOSTER_WRAPPERS, isBoosterModule } from './allowlist-boosters.js';
 import { UnsafePickleError, UnsupportedModelError } from './errors.js';
 import { PyGlobal } from './values.js';
 
@@ -15,6 +16,8 @@ export type GlobalRole =
   | 'reconstruct'
   | 'frombuffer'
   | 'encode'
+  | 'bytearray'
+  | 'dict'
   | 'type';
 
 /** Estimator classes the interpreter turns into models (module paths of sklearn 0.22 and later). */
@@ -54,6 +57,7 @@ const ALLOWED: ReadonlyMap<string, GlobalRole> = new Map<string, GlobalRole>([
   ['numpy.core.numeric._frombuffer', 'frombuffer'],
   ['numpy._core.numeric._frombuffer', 'frombuffer'],
   ['_codecs.encode', 'encode'],
+  ...BOOSTER_GLOBALS,
 ]);
 
 export function supportedEstimators(): string {
@@ -72,8 +76,14 @@ export function resolveGlobal(module: string, name: string): PyGlobal {
       { context: { global: key } },
     );
   }
+  if (isBoosterModule(module)) {
+    throw new UnsupportedModelError(
+      `unsupported class ${key}: lambda-ml reads the wrappers ${Object.values(BOOSTER_WRAPPERS).join(', ')}`,
+      { context: { global: key } },
+    );
+  }
   throw new UnsafePickleError(
-    `refused pickle global ${key}: it is not on lambda-ml's allow-list of scikit-learn/numpy/joblib names ` +
+    `refused pickle global ${key}: it is not on lambda-ml's allow-list of scikit-learn/numpy/joblib/XGBoost/LightGBM names ` +
       '(nothing was executed)',
     { context: { global: key } },
   );

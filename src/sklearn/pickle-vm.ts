@@ -386,6 +386,12 @@ export class PickleVm {
       case 'frombuffer':
         this.st.push(reduceFrombuffer(args, this.budget));
         return;
+      case 'bytearray':
+        this.st.push(reduceBytearray(args));
+        return;
+      case 'dict':
+        this.st.push(reduceDict(fn, args));
+        return;
       case 'reconstruct': {
         const base = args[0];
         if (!(base instanceof PyGlobal) || base.qualified !== 'numpy.ndarray') {
@@ -439,6 +445,25 @@ export class PickleVm {
       return new PickleVm(this.r, this.limits, this.budget, this.nesting + 1).run();
     });
   }
+}
+
+/** bytearray(b'...') (protocols < 5 pickle a bytearray this way): a copy of the bytes. */
+function reduceBytearray(args: readonly PyValue[]): Uint8Array {
+  const b = args[0];
+  if (args.length === 0) return new Uint8Array(0);
+  if (args.length !== 1 || !(b instanceof Uint8Array)) {
+    throw new PickleFormatError(`bytearray needs one bytes argument, got ${args.map(typeName).join(', ')}`);
+  }
+  return b.slice();
+}
+
+/** OrderedDict() or defaultdict(factory): an empty dict that SETITEMS fills; the factory is never called. */
+function reduceDict(fn: PyGlobal, args: readonly PyValue[]): Map<PyKey, PyValue> {
+  const ok =
+    args.length === 0 ||
+    (fn.name === 'defaultdict' && args.length === 1 && (args[0] === null || args[0] instanceof PyGlobal));
+  if (!ok) throw new PickleFormatError(`${fn.qualified} with arguments ${args.map(typeName).join(', ')}`);
+  return new Map();
 }
 
 function describe(v: PyValue): string {

@@ -1,13 +1,22 @@
-// `lambda-ml convert m.joblib --out m.json`: reads a scikit-learn file safely and writes the native artifact.
+// `lambda-ml convert m.joblib --out m.json`: reads a scikit-learn, XGBoost or LightGBM file safely and writes
+// the native artifact.
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createPredictor } from '../../model/artifact.js';
-import { readSklearnFile } from '../../sklearn/load-any.js';
+import type { Provenance } from '../../model/types.js';
+import { readModelFile } from '../../readers/load-any.js';
 import { BINARY_EXTENSION, encodingFor, FORMAT_OPTION_HELP, writeArtifact } from '../artifact-file.js';
 
 interface ConvertFlags {
   readonly out?: string;
   readonly format?: string;
+}
+
+function libraryOf(p: Provenance): string {
+  if (p.source === 'sklearn') return `scikit-learn ${p.sklearnVersion ?? '?'}`;
+  if (p.source === 'xgboost') return `XGBoost ${p.libraryVersion ?? '?'}`;
+  if (p.source === 'lightgbm') return `LightGBM ${p.libraryVersion ?? '?'}`;
+  return 'lambda-ml';
 }
 
 function defaultOut(input: string, format: string | undefined): string {
@@ -30,7 +39,7 @@ export function registerConvert(program: Command): void {
     .action((model: string, flags: ConvertFlags) => {
       const out = flags.out ?? defaultOut(model, flags.format);
       const encoding = encodingFor(out, flags.format);
-      const artifact = readSklearnFile(model);
+      const artifact = readModelFile(model);
       createPredictor(artifact); // validates the estimator exactly as loading the artifact later will
       writeArtifact(out, artifact, encoding);
       const classes = artifact.classes === null ? 'regressor' : `classes ${JSON.stringify(artifact.classes)}`;

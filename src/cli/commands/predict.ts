@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { describeError, UsageError } from '../../core/errors.js';
 import { RowReader } from '../../function/rows.js';
 import { type Predictor, predictsProbabilities } from '../../model/types.js';
-import { loadAnyModelFile } from '../../sklearn/load-any.js';
+import { loadAnyModelFile } from '../../readers/load-any.js';
 import { type InputFormat, readRows } from '../row-input.js';
 
 interface PredictFlags {

@@ -1,0 +1,45 @@
+// Artifact kinds of boosted models read from XGBoost and LightGBM files: validation of the estimator
+// section and the Predictor factory, for the model area's kind dispatch.
+import { ArtifactError } from '../errors.js';
+import type { ModelArtifact, Predictor, Task } from '../types.js';
+import { validateXGBoostEstimator } from './xgboost-model.js';
+import { isClassification } from './xgboost-objectives.js';
+import { createXGBoostPredictor } from './xgboost-predictor.js';
+
+interface BoostedKindHandler {
+  readonly task: Task;
+  validate(artifact: ModelArtifact): void;
+  createPredictor(artifact: ModelArtifact): Predictor;
+}
+
+function checkClasses(a: ModelArtifact, classifier: boolean): void {
+  if ((a.classes === null) === classifier) {
+    throw new ArtifactError(`${a.kind} artifact ${classifier ? 'needs' : 'must not have'} classes`);
+  }
+}
+
+export function xgboostKind(kind: 'XGBClassifier' | 'XGBRegressor'): BoostedKindHandler {
+  const classifier = kind === 'XGBClassifier';
+  const validate = (a: ModelArtifact) => {
+    checkClasses(a, classifier);
+    const e = validateXGBoostEstimator(a.estimator, a.nFeatures);
+    if (classifier && !isClassification(e.objective))
+      throw new ArtifactError(`${kind} artifact has the regression objective ${e.objective}`);
+    const outputs = e.objective.startsWith('multi:') ? e.nGroups : 2;
+    if (classifier && a.classes?.length !== outputs)
+      throw new ArtifactError(
+        `${kind} artifact has ${a.classes?.length} classes; ${e.objective} needs ${outputs}`,
+      );
+    if (!classifier && e.nGroups !== 1)
+      throw new ArtifactError(`${kind} artifact has ${e.nGroups} output groups`);
+    return e;
+  };
+  return {
+    task: classifier ? 'classification' : 'regression',
+    validate: (a) => {
+      validate(a);
+    },
+    createPredictor: (a) =>
+      createXGBoostPredictor({ kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) }),
+  };
+}
