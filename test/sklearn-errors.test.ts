@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PredictInputError } from '../src/model/errors.js';
+import { UnknownModelFormatError } from '../src/readers/errors.js';
 import {
   ModelFileError,
   PickleFormatError,
@@ -47,13 +48,16 @@ test('a truncated zlib file is a clear error', () => {
   assert.throws(() => loadAnyModelFile(path), /corrupt zlib stream|truncated/);
 });
 
-test('wrong magic: neither JSON nor a pickle container', () => {
+test('wrong magic: neither JSON nor a pickle container (nor XGBoost/LightGBM): the accepted formats are listed', () => {
   const path = write('notes.joblib', Buffer.from('hello, this is not a model\n'));
   assert.throws(
     () => loadAnyModelFile(path),
     (e: Error) => {
-      assert.ok(e instanceof PickleFormatError);
-      assert.match(e.message, /not a joblib\/pickle file: it starts with 68 65 6c 6c/);
+      assert.ok(e instanceof UnknownModelFormatError);
+      assert.match(
+        e.message,
+        /not a model file lambda-ml reads \(it starts with 68 65 6c 6c .*accepted: .*joblib/,
+      );
       return true;
     },
   );

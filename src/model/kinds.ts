@@ -1,6 +1,6 @@
 // The one place that maps an artifact's `kind` to its estimator validator and Predictor factory.
 // New model kinds (gradient boosting, logistic regression) add one entry to KINDS.
-import { xgboostKind } from './boosted/kinds.js';
+import { lightgbmKind, xgboostKind } from './boosted/kinds.js';
 import { ArtifactError } from './errors.js';
 import { gradientBoostingKind } from './gradient-boosting.js';
 import { logisticRegressionKind } from './logistic-regression.js';
@@ -48,6 +48,8 @@ export const KINDS: Partial<Record<ModelKind, KindHandler>> = {
   LogisticRegression: logisticRegressionKind,
   XGBClassifier: xgboostKind('XGBClassifier'),
   XGBRegressor: xgboostKind('XGBRegressor'),
+  LGBMClassifier: lightgbmKind('LGBMClassifier'),
+  LGBMRegressor: lightgbmKind('LGBMRegressor'),
 };
 
 export function kindHandler(kind: unknown): KindHandler {

@@ -5,22 +5,22 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LambdaMlError } from '../core/errors.js';
 import { GENERATED_BY } from '../core/version.js';
+import { type LightGBMModel, readLightGBMText } from '../lightgbm/read-model.js';
 import { createPredictor, FORMAT_VERSION } from '../model/artifact.js';
 import { startsLikeBinary } from '../model/binary-format.js';
 import { loadModelBytes } from '../model/load.js';
 import { ACCEPTED_FORMATS, sniffModelFormat } from '../model/sniff.js';
 import { ARTIFACT_FORMAT, type ModelArtifact, type Predictor, type Provenance } from '../model/types.js';
 import { BOOSTER_WRAPPERS } from '../sklearn/allowlist-boosters.js';
-import { unwrapContainer } from '../sklearn/container.js';
 import { ModelFileError } from '../sklearn/errors.js';
 import { interpretEstimator } from '../sklearn/interpret.js';
-import { unpickle } from '../sklearn/pickle-vm.js';
-import { DEFAULT_MAX_BYTES, type ReadOptions } from '../sklearn/read.js';
+import { type ReadOptions, unpickleFile } from '../sklearn/read.js';
 import { toArtifact } from '../sklearn/to-artifact.js';
 import { PyObject } from '../sklearn/values.js';
 import { readXGBoostBytes } from '../xgboost/read.js';
 import type { XGBoostModel } from '../xgboost/read-model.js';
 import { UnknownModelFormatError } from './errors.js';
+import { readPickledLightGBM } from './pickled-lightgbm.js';
 import { readPickledXGBoost } from './pickled-xgboost.js';
 
 export { ACCEPTED_FORMATS, type ModelFormat, sniffModelFormat } from '../model/sniff.js';
@@ -43,17 +43,28 @@ function withPath(path: string, error: unknown): never {
   throw error;
 }
 
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 export interface Source {
   readonly file: string;
   readonly sha256: string;
 }
 
-function xgboostArtifact(model: XGBoostModel, source: Source): ModelArtifact {
+type ForeignModel = Pick<ModelArtifact, 'kind' | 'nFeatures' | 'classes' | 'estimator'>;
+
+function foreignArtifact(
+  model: ForeignModel,
+  library: 'xgboost' | 'lightgbm',
+  version: string,
+  source: Source,
+): ModelArtifact {
   const provenance: Provenance = {
-    source: 'xgboost',
+    source: library,
     file: source.file,
     sha256: source.sha256,
-    libraryVersion: model.estimator.version.join('.'),
+    libraryVersion: version,
   };
   return {
     format: ARTIFACT_FORMAT,
@@ -68,13 +79,23 @@ function xgboostArtifact(model: XGBoostModel, source: Source): ModelArtifact {
   };
 }
 
+function xgboostArtifact(model: XGBoostModel, source: Source): ModelArtifact {
+  return foreignArtifact(model, 'xgboost', model.estimator.version.join('.'), source);
+}
+
+function lightgbmArtifact(model: LightGBMModel, source: Source): ModelArtifact {
+  return foreignArtifact(model, 'lightgbm', model.estimator.version, source);
+}
+
 /** A joblib/pickle file: scikit-learn estimators, or the XGBoost/LightGBM scikit-learn wrappers. */
 function readPickled(bytes: Uint8Array, source: Source, options: ReadOptions): ModelArtifact {
-  const { pickle } = unwrapContainer(bytes, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const root = unpickle(pickle, options.limits);
-  const wrapper = root instanceof PyObject ? BOOSTER_WRAPPERS[root.cls.qualified] : undefined;
-  if (wrapper?.startsWith('XGB'))
-    return xgboostArtifact(readPickledXGBoost(root as PyObject, wrapper), source);
+  const { root } = unpickleFile(bytes, options);
+  const cls = root instanceof PyObject ? root.cls.qualified : '';
+  const wrapper = BOOSTER_WRAPPERS[cls];
+  if (wrapper?.startsWith('XGB') || cls === 'xgboost.core.Booster')
+    return xgboostArtifact(readPickledXGBoost(root as PyObject, wrapper ?? 'Booster'), source);
+  if (wrapper?.startsWith('LGBM') || cls === 'lightgbm.basic.Booster')
+    return lightgbmArtifact(readPickledLightGBM(root as PyObject, wrapper ?? 'Booster'), source);
   const model = interpretEstimator(root, options);
   return toArtifact(model, source);
 }
@@ -98,6 +119,8 @@ export function readModelBytes(bytes: Uint8Array, source: Source, options: ReadO
       return xgboostArtifact(readXGBoostBytes(bytes, 'json'), source);
     case 'xgboost-ubjson':
       return xgboostArtifact(readXGBoostBytes(bytes, 'ubjson'), source);
+    case 'lightgbm-text':
+      return lightgbmArtifact(readLightGBMText(utf8(bytes)), source);
     case 'artifact':
       throw new UnknownModelFormatError(
         'this is JSON but no XGBoost model; if it is a lambda-ml artifact it needs no conversion',

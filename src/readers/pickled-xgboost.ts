@@ -15,12 +15,8 @@ export function featureNamesIn(s: EstimatorState): string[] | null {
   return names.every((n) => typeof n === 'string') ? (names as string[]) : null;
 }
 
-export function readPickledXGBoost(root: PyObject, className: string): XGBoostModel {
-  const s = new EstimatorState(root, className);
-  if (!s.has('_Booster')) {
-    throw new UnsupportedModelError(`${className} has no _Booster: it was pickled before fit()`);
-  }
-  const booster = new EstimatorState(s.object('_Booster'), `${className}._Booster`);
+/** The UBJSON bytes a pickled xgboost.core.Booster keeps in `handle`. */
+function boosterBytes(booster: EstimatorState, className: string): Uint8Array {
   const handle = booster.raw('handle');
   if (!(handle instanceof Uint8Array)) return booster.fail('handle', 'the booster bytes (a bytearray)');
   if (handle[0] !== 0x7b /* { */) {
@@ -28,6 +24,18 @@ export function readPickledXGBoost(root: PyObject, className: string): XGBoostMo
       `${className} was pickled by an XGBoost older than 1.6 (a binary booster, not UBJSON); load it there and save_model() to JSON`,
     );
   }
+  return handle;
+}
+
+/** A pickled XGBClassifier/XGBRegressor, or a bare xgboost.core.Booster (className 'Booster'). */
+export function readPickledXGBoost(root: PyObject, className: string): XGBoostModel {
+  if (className === 'Booster')
+    return readXGBoostBytes(boosterBytes(new EstimatorState(root, 'Booster'), 'Booster'), 'ubjson');
+  const s = new EstimatorState(root, className);
+  if (!s.has('_Booster')) {
+    throw new UnsupportedModelError(`${className} has no _Booster: it was pickled before fit()`);
+  }
+  const handle = boosterBytes(new EstimatorState(s.object('_Booster'), `${className}._Booster`), className);
   const classifier = className.endsWith('Classifier');
   const missing = s.has('missing') && typeof s.raw('missing') === 'number' ? s.num('missing') : Number.NaN;
   const wrapper: WrapperInfo = {

@@ -2,7 +2,7 @@
 import type { Budget } from '../core/budget.js';
 import { PickleFormatError, UnsafePickleError } from './errors.js';
 import { fortranObjects, fortranToC } from './fortran.js';
-import { Dtype, type DtypeField, readScalar } from './numpy-dtype.js';
+import { Dtype, type DtypeField, readScalar, readString } from './numpy-dtype.js';
 import { NdArray, PyGlobal, PyTuple, type PyValue, typeName } from './values.js';
 
 function fail(msg: string): never {
@@ -59,14 +59,18 @@ export function buildDtype(dtype: Dtype, state: PyValue, budget: Budget): void {
   chargeItem(dtype, budget);
 }
 
-/** `numpy.core.multiarray.scalar(dtype, raw_bytes)`: a numpy int/float/bool scalar as a number. */
-export function reduceScalar(args: readonly PyValue[]): number {
+/**
+ * `numpy.core.multiarray.scalar(dtype, raw_bytes)`: a numpy int/float/bool scalar as a number, a str_
+ * or bytes_ scalar (a label in LGBMClassifier's class map) as a string.
+ */
+export function reduceScalar(args: readonly PyValue[]): number | string {
   const dtype = asDtype(args[0], 'numpy scalar');
   const raw = args[1];
-  if (!(raw instanceof Uint8Array) || raw.length !== dtype.itemsize || !'biuf'.includes(dtype.kind)) {
+  if (!(raw instanceof Uint8Array) || raw.length !== dtype.itemsize || !'biufUS'.includes(dtype.kind)) {
     fail(`numpy scalar of dtype '${dtype.code}' needs ${dtype.itemsize} raw bytes, got ${typeName(raw)}`);
   }
-  return readScalar(dtype, new DataView(raw.buffer, raw.byteOffset, raw.byteLength), 0);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  return 'US'.includes(dtype.kind) ? readString(dtype, view, 0) : readScalar(dtype, view, 0);
 }
 
 /** `_codecs.encode(text, 'latin1')`: how protocol 2 writes bytes. Any other encoding is refused. */

@@ -447,14 +447,14 @@ export class PickleVm {
   }
 }
 
-/** bytearray(b'...') (protocols < 5 pickle a bytearray this way): a copy of the bytes. */
+/** bytearray(b'...') (protocols < 5 pickle a bytearray this way): the same bytes (nothing mutates them). */
 function reduceBytearray(args: readonly PyValue[]): Uint8Array {
   const b = args[0];
   if (args.length === 0) return new Uint8Array(0);
   if (args.length !== 1 || !(b instanceof Uint8Array)) {
     throw new PickleFormatError(`bytearray needs one bytes argument, got ${args.map(typeName).join(', ')}`);
   }
-  return b.slice();
+  return b;
 }
 
 /** OrderedDict() or defaultdict(factory): an empty dict that SETITEMS fills; the factory is never called. */

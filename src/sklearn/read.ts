@@ -3,6 +3,7 @@ import type { BudgetLimits } from '../core/budget.js';
 import { type Container, unwrapContainer } from './container.js';
 import { type InterpretOptions, interpretEstimator, type SklearnModel } from './interpret.js';
 import { DEFAULT_LIMITS, type PickleLimits, pickleBudget, unpickle } from './pickle-vm.js';
+import type { PyValue } from './values.js';
 
 export interface ReadOptions extends InterpretOptions {
   /** Largest file, and largest pickle after decompression, in bytes. Default 256 MiB. */
@@ -19,13 +20,24 @@ export interface ReadResult {
   readonly model: SklearnModel;
 }
 
-/** Parses the bytes of a `.joblib`/`.pkl` file without executing anything from it. */
-export function readSklearnBytes(bytes: Uint8Array, options: ReadOptions = {}): ReadResult {
+/**
+ * Unpickles the bytes of a `.joblib`/`.pkl` file into inert values, executing nothing. Used by the
+ * scikit-learn interpreter here and by the XGBoost/LightGBM wrapper readers.
+ */
+export function unpickleFile(
+  bytes: Uint8Array,
+  options: ReadOptions = {},
+): { container: Container; root: PyValue } {
   // One budget for the whole file, scaled to its stored size: the decompressed size and everything the
   // pickle builds are charged against it.
   const budget = pickleBudget(bytes.length, options.budget);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const { container, pickle } = unwrapContainer(bytes, maxBytes, budget.limits.inflatedBytes);
-  const root = unpickle(pickle, options.limits ?? DEFAULT_LIMITS, budget);
+  return { container, root: unpickle(pickle, options.limits ?? DEFAULT_LIMITS, budget) };
+}
+
+/** Parses the bytes of a `.joblib`/`.pkl` file without executing anything from it. */
+export function readSklearnBytes(bytes: Uint8Array, options: ReadOptions = {}): ReadResult {
+  const { container, root } = unpickleFile(bytes, options);
   return { container, model: interpretEstimator(root, options) };
 }

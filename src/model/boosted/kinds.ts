@@ -2,6 +2,8 @@
 // section and the Predictor factory, for the model area's kind dispatch.
 import { ArtifactError } from '../errors.js';
 import type { ModelArtifact, Predictor, Task } from '../types.js';
+import { validateLightGBMEstimator } from './lightgbm-model.js';
+import { createLightGBMPredictor } from './lightgbm-predictor.js';
 import { validateXGBoostEstimator } from './xgboost-model.js';
 import { isClassification } from './xgboost-objectives.js';
 import { createXGBoostPredictor } from './xgboost-predictor.js';
@@ -41,5 +43,32 @@ export function xgboostKind(kind: 'XGBClassifier' | 'XGBRegressor'): BoostedKind
     },
     createPredictor: (a) =>
       createXGBoostPredictor({ kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) }),
+  };
+}
+
+export function lightgbmKind(kind: 'LGBMClassifier' | 'LGBMRegressor'): BoostedKindHandler {
+  const classifier = kind === 'LGBMClassifier';
+  const validate = (a: ModelArtifact) => {
+    checkClasses(a, classifier);
+    const e = validateLightGBMEstimator(a.estimator, a.nFeatures);
+    const classifierObjective = ['binary', 'multiclass', 'multiclassova'].includes(e.objective);
+    if (classifier !== classifierObjective)
+      throw new ArtifactError(`${kind} artifact has the objective ${e.objective}`);
+    const outputs = e.objective === 'binary' ? 2 : e.treesPerIteration;
+    if (classifier && a.classes?.length !== outputs)
+      throw new ArtifactError(
+        `${kind} artifact has ${a.classes?.length} classes; ${e.objective} gives ${outputs}`,
+      );
+    if (!classifier && e.treesPerIteration !== 1)
+      throw new ArtifactError(`${kind} artifact has ${e.treesPerIteration} trees per iteration`);
+    return e;
+  };
+  return {
+    task: classifier ? 'classification' : 'regression',
+    validate: (a) => {
+      validate(a);
+    },
+    createPredictor: (a) =>
+      createLightGBMPredictor({ kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) }),
   };
 }

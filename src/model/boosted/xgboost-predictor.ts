@@ -119,12 +119,18 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
     }
   };
 
+  const trees =
+    e.nTreesUsed === e.trees.length
+      ? `${e.trees.length} trees`
+      : `${e.nTreesUsed} of ${e.trees.length} trees: best_iteration ${e.bestIteration}`;
   return {
     kind: spec.kind,
     task: classification ? 'classification' : 'regression',
     nFeatures: F,
     schema,
     classes,
+    hasProbabilities: classification && e.objective !== 'binary:logitraw',
+    steps: [`${spec.kind} (XGBoost ${e.version.join('.')}, ${e.booster}, ${e.objective}, ${trees})`],
     nOutputs: K,
     rawScores: raw,
     outputs: (row) => outputs(raw(row)),

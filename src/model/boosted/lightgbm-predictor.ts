@@ -1,0 +1,139 @@
+// The Predictor of LightGBM models: float64 raw scores summed tree by tree in iteration order, then
+// (averaged in random-forest mode) the objective's ConvertOutput; labels as LGBMClassifier.
+import { PredictInputError } from '../errors.js';
+import type { ClassLabel, FeatureValue, ModelKind } from '../types.js';
+import { type BoostedPredictor, firstMax } from './boosted.js';
+import { K_ZERO, lightgbmLeaf, packLightGBMForest } from './lightgbm-forest.js';
+import type { LightGBMEstimator } from './lightgbm-model.js';
+import { boostedSchema, RowEncoder } from './rows.js';
+
+export interface LightGBMPredictorSpec {
+  readonly kind: ModelKind;
+  readonly nFeatures: number;
+  readonly classes: readonly ClassLabel[] | null;
+  readonly estimator: LightGBMEstimator;
+}
+
+const BLOCK = 512;
+
+/** ConvertOutput of the objective, in float64 as LightGBM computes it (in place). */
+function convert(e: LightGBMEstimator, raw: Float64Array, o: number, out: Float64Array, k: number): void {
+  switch (e.objective) {
+    case 'binary':
+    case 'multiclassova':
+      for (let c = 0; c < k; c++) out[o + c] = 1 / (1 + Math.exp(-e.sigmoid * (raw[o + c] as number)));
+      return;
+    case 'cross_entropy':
+      out[o] = 1 / (1 + Math.exp(-(raw[o] as number)));
+      return;
+    case 'cross_entropy_lambda':
+      out[o] = Math.log1p(Math.exp(raw[o] as number));
+      return;
+    case 'poisson':
+    case 'gamma':
+    case 'tweedie':
+      out[o] = Math.exp(raw[o] as number);
+      return;
+    case 'multiclass': {
+      let max = raw[o] as number;
+      for (let c = 1; c < k; c++) max = Math.max(max, raw[o + c] as number);
+      let sum = 0;
+      for (let c = 0; c < k; c++) {
+        out[o + c] = Math.exp((raw[o + c] as number) - max);
+        sum += out[o + c] as number;
+      }
+      for (let c = 0; c < k; c++) out[o + c] = (out[o + c] as number) / sum;
+      return;
+    }
+    default: {
+      const x = raw[o] as number;
+      out[o] = e.sqrt ? Math.sign(x) * x * x : x;
+    }
+  }
+}
+
+export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPredictor {
+  const e = spec.estimator;
+  const K = e.treesPerIteration;
+  const F = spec.nFeatures;
+  const forest = packLightGBMForest(e.trees);
+  const nTrees = e.nIterationsUsed * K;
+  const schema = boostedSchema(F, e.featureNames, e.categories);
+  const encoder = new RowEncoder(schema);
+  const classes = spec.classes;
+  const classification = classes !== null;
+
+  const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
+    const acc = new Float64Array(nRows * K);
+    const block = new Float64Array(BLOCK * F);
+    for (let s = 0; s < nRows; s += BLOCK) {
+      const end = Math.min(nRows, s + BLOCK);
+      const n = end - s;
+      // The C API drops values within kZeroThreshold of zero from a dense row: they read as 0.
+      for (let j = 0; j < n * F; j++) {
+        const v = x[s * F + j] as number;
+        block[j] = v >= -K_ZERO && v <= K_ZERO ? 0 : v;
+      }
+      for (let t = 0; t < nTrees; t++) {
+        const root = forest.roots[t] as number;
+        const k = t % K;
+        for (let r = 0; r < n; r++) {
+          const at = (s + r) * K + k;
+          acc[at] = (acc[at] as number) + lightgbmLeaf(forest, block, r * F, root);
+        }
+      }
+    }
+    return acc;
+  };
+  const encodeOne = (row: ArrayLike<FeatureValue>): Float64Array => {
+    const x = new Float64Array(F);
+    encoder.encode(row, x);
+    return x;
+  };
+  /** GBDT::Predict: the raw score (averaged over iterations in random-forest mode), then ConvertOutput. */
+  const outputsOf = (raw: Float64Array, nRows: number): Float64Array => {
+    if (e.averageOutput && e.nIterationsUsed > 0) {
+      for (let j = 0; j < raw.length; j++) raw[j] = (raw[j] as number) / e.nIterationsUsed;
+    }
+    const out = new Float64Array(raw.length);
+    for (let r = 0; r < nRows; r++) convert(e, raw, r * K, out, K);
+    return out;
+  };
+  const raw = (row: ArrayLike<FeatureValue>): Float64Array => rawBatch(encodeOne(row), 1);
+  /** LGBMClassifier.predict_proba: binary -> [1 - p, p]; multi-class outputs as they are. */
+  const proba = (row: ArrayLike<FeatureValue>): Float64Array => {
+    if (!classification) throw new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
+    const out = outputsOf(raw(row), 1);
+    if (e.objective !== 'binary') return out;
+    return Float64Array.of(1 - (out[0] as number), out[0] as number);
+  };
+  const trees = e.bestIteration === null ? `${e.trees.length} trees` : `best_iteration ${e.bestIteration}`;
+  return {
+    kind: spec.kind,
+    task: classification ? 'classification' : 'regression',
+    nFeatures: F,
+    schema,
+    classes,
+    steps: [
+      `${spec.kind} (LightGBM ${e.version}, ${e.objective}${e.averageOutput ? ', random forest' : ''}, ${trees})`,
+    ],
+    nOutputs: K,
+    rawScores: raw,
+    outputs: (row) => outputsOf(raw(row), 1),
+    predictProba: proba,
+    predict(row) {
+      if (!classification) return outputsOf(raw(row), 1)[0] as number;
+      const p = proba(row);
+      return classes[firstMax(p, 0, p.length)] as ClassLabel;
+    },
+    encodeRows(rows) {
+      const x = new Float64Array(rows.length * F);
+      rows.forEach((row, r) => {
+        encoder.encode(row, x, r * F);
+      });
+      return x;
+    },
+    rawScoresBatch: rawBatch,
+    outputsBatch: (x, nRows) => outputsOf(rawBatch(x, nRows), nRows),
+  };
+}
