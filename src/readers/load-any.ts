@@ -173,3 +173,7 @@ export function loadAnyModelFile(path: string, options: ReadOptions = {}): Predi
     return withPath(path, error);
   }
 }
+
+/** How CLI help names the files a command accepts. */
+export const MODEL_FILE_HELP =
+  'a lambda-ml JSON artifact, a scikit-learn/XGBoost/LightGBM .joblib/.pkl, XGBoost JSON/UBJSON or LightGBM model text';

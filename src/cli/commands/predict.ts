@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { describeError, UsageError } from '../../core/errors.js';
 import { RowReader } from '../../function/rows.js';
 import { type Predictor, predictsProbabilities } from '../../model/types.js';
-import { loadAnyModelFile } from '../../readers/load-any.js';
+import { loadAnyModelFile, MODEL_FILE_HELP } from '../../readers/load-any.js';
 import { type InputFormat, readRows } from '../row-input.js';
 
 interface PredictFlags {
@@ -34,7 +34,7 @@ export function registerPredict(program: Command): void {
     .description(
       'predict rows from JSON lines (arrays by position, or objects by feature name) or a CSV file with a header',
     )
-    .requiredOption('--model <file>', 'model: a lambda-ml JSON artifact or a scikit-learn .joblib/.pkl file')
+    .requiredOption('--model <file>', `model: ${MODEL_FILE_HELP}`)
     .option('--input <file>', 'rows: .jsonl (one row per line) or .csv with a header (default: stdin)')
     .option('--format <format>', 'jsonl or csv (default: told by the extension, then by the first line)')
     .option(

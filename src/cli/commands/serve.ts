@@ -26,7 +26,7 @@ export function registerServe(program: Command): void {
     .description('serve a function locally with real Lambda semantics (drop-in for aws-lambda-rie)')
     .option(
       '--model <file>',
-      `model file given to instances as MODEL_PATH (env MODEL_PATH; default ${DEFAULT_MODEL}, what \`start\` trains)`,
+      `model file given to instances as MODEL_PATH (env MODEL_PATH; default ${DEFAULT_MODEL}, what \`start\` trains): an artifact, or a scikit-learn/XGBoost/LightGBM file`,
     )
     .option(
       '--handler <module.function>',
