@@ -174,7 +174,7 @@ test('a file of no known format is refused with the list of accepted formats', (
     assert.ok(err instanceof UnknownModelFormatError, `${name}: ${String(err)}`);
     assert.match(
       err.message,
-      /accepted: lambda-ml's JSON model artifact.*XGBoost Booster\.save_model JSON.*LightGBM/,
+      /accepted: lambda-ml's model artifact, JSON or binary.*XGBoost Booster\.save_model JSON.*LightGBM/,
     );
   }
 });

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createPredictor, parseArtifact, serializeArtifact } from '../src/model/artifact.js';
+import {
+  createPredictor,
+  parseArtifact,
+  parseArtifactBytes,
+  serializeArtifact,
+  serializeArtifactBinary,
+} from '../src/model/artifact.js';
 import type { BoostedPredictor } from '../src/model/boosted/boosted.js';
 import { expf, logf } from '../src/model/glibc-float32.js';
 import { loadAnyModelFile, readModelFile } from '../src/readers/load-any.js';
@@ -88,8 +94,13 @@ for (const m of expected.models) {
       assert.equal(p.kind, m.kind);
       checkAnswers(p, m);
     });
-    test('converted to the native artifact, answers identically', () => {
-      const artifact = parseArtifact(serializeArtifact(readModelFile(join(dir, m.file))));
+    test('converted to the native artifact (JSON and binary), answers identically', () => {
+      const converted = readModelFile(join(dir, m.file));
+      checkAnswers(
+        createPredictor(parseArtifactBytes(serializeArtifactBinary(converted))) as BoostedPredictor,
+        m,
+      );
+      const artifact = parseArtifact(serializeArtifact(converted));
       assert.equal(artifact.provenance.source, 'xgboost');
       checkAnswers(createPredictor(artifact) as BoostedPredictor, m);
     });

@@ -28,9 +28,12 @@ export function registerConvert(program: Command): void {
   program
     .command('convert')
     .description(
-      'convert a scikit-learn .joblib/.pkl model (read safely, nothing executed) to a lambda-ml artifact',
+      'convert a scikit-learn/XGBoost/LightGBM model file (read safely, nothing executed) to a lambda-ml artifact',
     )
-    .argument('<model>', 'the scikit-learn file (joblib uncompressed/zlib/gzip, or a plain pickle)')
+    .argument(
+      '<model>',
+      'a .joblib/.pkl file (uncompressed/zlib/gzip), XGBoost JSON/UBJSON or LightGBM model text (told by content)',
+    )
     .option(
       '--out <file>',
       `where to write the artifact (default: <model name>.json, or ${BINARY_EXTENSION} with --format binary, next to the input)`,
@@ -43,9 +46,8 @@ export function registerConvert(program: Command): void {
       createPredictor(artifact); // validates the estimator exactly as loading the artifact later will
       writeArtifact(out, artifact, encoding);
       const classes = artifact.classes === null ? 'regressor' : `classes ${JSON.stringify(artifact.classes)}`;
-      const version = artifact.provenance.source === 'sklearn' ? artifact.provenance.sklearnVersion : '?';
       process.stderr.write(
-        `converted ${model} (${artifact.kind}, ${artifact.nFeatures} features, ${classes}, scikit-learn ${version}) -> ${out}\n`,
+        `converted ${model} (${artifact.kind}, ${artifact.nFeatures} features, ${classes}, ${libraryOf(artifact.provenance)}) -> ${out}\n`,
       );
     });
 }

@@ -48,7 +48,8 @@ export function packLightGBMForest(trees: readonly LightGBMTree[]): PackedLightG
         const from = t.catBoundaries[c] as number;
         const to = t.catBoundaries[c + 1] as number;
         value[id] = catWords.length;
-        catWords.push(to - from, ...t.catThreshold.slice(from, to));
+        catWords.push(to - from);
+        for (let k = from; k < to; k++) catWords.push(t.catThreshold[k] as number);
       } else {
         value[id] = t.threshold[node] as number;
       }

@@ -2,21 +2,22 @@
 // arrays (internal nodes 0..n-2, leaves as ~index), objective, and their structural checks.
 import { ArtifactError } from '../errors.js';
 import type { CategoryList } from './rows.js';
+import { isArrayLike } from './xgboost-model.js';
 
 /** One tree as LightGBM writes it: a one-leaf tree has only `leafValue`. */
 export interface LightGBMTree {
   readonly numLeaves: number;
-  readonly splitFeature: readonly number[];
+  readonly splitFeature: ArrayLike<number>;
   /** Numeric: the threshold (`x <= t` goes left); categorical: the index of its bitset in catBoundaries. */
-  readonly threshold: readonly number[];
+  readonly threshold: ArrayLike<number>;
   /** Bit 0 categorical, bit 1 default-left, bits 2-3 missing type (0 none, 1 zero, 2 NaN). */
-  readonly decisionType: readonly number[];
+  readonly decisionType: ArrayLike<number>;
   /** A child >= 0 is an internal node; a negative child c is leaf ~c. */
-  readonly leftChild: readonly number[];
-  readonly rightChild: readonly number[];
-  readonly leafValue: readonly number[];
-  readonly catBoundaries: readonly number[];
-  readonly catThreshold: readonly number[];
+  readonly leftChild: ArrayLike<number>;
+  readonly rightChild: ArrayLike<number>;
+  readonly leafValue: ArrayLike<number>;
+  readonly catBoundaries: ArrayLike<number>;
+  readonly catThreshold: ArrayLike<number>;
 }
 
 /** Objectives whose outputs lambda-ml computes as LightGBM's ConvertOutput does. */
@@ -69,10 +70,19 @@ function fail(where: string, what: string): never {
   throw new ArtifactError(`invalid LightGBM estimator: ${where}: ${what}`);
 }
 
-function ints(v: unknown, n: number, where: string): readonly number[] {
-  if (!Array.isArray(v) || v.length !== n || !v.every((x) => Number.isInteger(x)))
+function ints(v: unknown, n: number, where: string): ArrayLike<number> {
+  if (!isArrayLike(v) || v.length !== n || !Array.from(v).every((x) => Number.isInteger(x)))
     fail(where, `expected ${n} integers`);
-  return v as number[];
+  return v as ArrayLike<number>;
+}
+
+function finite(v: unknown, n: number, where: string, allowInfinite = false): void {
+  if (!isArrayLike(v) || v.length !== n) fail(where, `expected ${n} numbers`);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || Number.isNaN(x) || (!allowInfinite && !Number.isFinite(x)))
+      fail(`${where}[${i}]`, `expected a ${allowInfinite ? '' : 'finite '}number`);
+  }
 }
 
 /**
@@ -110,7 +120,7 @@ export function lightgbmTreeProblem(t: LightGBMTree, nFeatures: number): string 
   const b = t.catBoundaries;
   for (let k = 1; k < b.length; k++) {
     if ((b[k] as number) < (b[k - 1] as number) || (b[k] as number) > t.catThreshold.length)
-      return `cat_boundaries ${b.join(' ')} do not fit ${t.catThreshold.length} bitset words`;
+      return `cat_boundaries ${Array.from(b).join(' ')} do not fit ${t.catThreshold.length} bitset words`;
   }
   return null;
 }
@@ -119,8 +129,7 @@ function checkTree(t: LightGBMTree, where: string, nFeatures: number): void {
   if (typeof t !== 'object' || t === null) fail(where, 'expected an object');
   const n = t.numLeaves;
   if (!Number.isInteger(n) || n < 1) fail(`${where}.numLeaves`, 'expected an integer >= 1');
-  if (!Array.isArray(t.leafValue) || t.leafValue.length !== n || !t.leafValue.every(Number.isFinite))
-    fail(`${where}.leafValue`, `expected ${n} finite numbers`);
+  finite(t.leafValue, n, `${where}.leafValue`);
   for (const k of ['splitFeature', 'decisionType', 'leftChild', 'rightChild'] as const)
     ints(t[k], n - 1, `${where}.${k}`);
   if (

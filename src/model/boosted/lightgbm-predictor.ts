@@ -85,9 +85,9 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
     }
     return acc;
   };
-  const encodeOne = (row: ArrayLike<FeatureValue>): Float64Array => {
-    const x = new Float64Array(F);
-    encoder.encode(row, x);
+  const encode = (rows: ArrayLike<FeatureValue>, nRows: number): Float64Array => {
+    const x = new Float64Array(nRows * F);
+    encoder.encodeFlat(rows, nRows, x);
     return x;
   };
   /** GBDT::Predict: the raw score (averaged over iterations in random-forest mode), then ConvertOutput. */
@@ -99,13 +99,14 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
     for (let r = 0; r < nRows; r++) convert(e, raw, r * K, out, K);
     return out;
   };
-  const raw = (row: ArrayLike<FeatureValue>): Float64Array => rawBatch(encodeOne(row), 1);
-  /** LGBMClassifier.predict_proba: binary -> [1 - p, p]; multi-class outputs as they are. */
+  const raw = (row: ArrayLike<FeatureValue>): Float64Array => rawBatch(encode(row, 1), 1);
+  const noProba = () => new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
+  /** LGBMClassifier.predict_proba from one row's outputs: binary -> [1 - p, p]; multi-class as they are. */
+  const probaOf = (out: Float64Array): Float64Array =>
+    e.objective === 'binary' ? Float64Array.of(1 - (out[0] as number), out[0] as number) : out;
   const proba = (row: ArrayLike<FeatureValue>): Float64Array => {
-    if (!classification) throw new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
-    const out = outputsOf(raw(row), 1);
-    if (e.objective !== 'binary') return out;
-    return Float64Array.of(1 - (out[0] as number), out[0] as number);
+    if (!classification) throw noProba();
+    return probaOf(outputsOf(raw(row), 1));
   };
   const trees = e.bestIteration === null ? `${e.trees.length} trees` : `best_iteration ${e.bestIteration}`;
   return {
@@ -126,13 +127,27 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
       const p = proba(row);
       return classes[firstMax(p, 0, p.length)] as ClassLabel;
     },
-    encodeRows(rows) {
-      const x = new Float64Array(rows.length * F);
-      rows.forEach((row, r) => {
-        encoder.encode(row, x, r * F);
-      });
-      return x;
+    predictBatch(rows, nRows, probabilities) {
+      const out = outputsOf(rawBatch(encode(rows, nRows), nRows), nRows);
+      if (!classification) {
+        if (probabilities) throw noProba();
+        return { predictions: Array.from(out), probabilities: null };
+      }
+      const C = classes.length;
+      const predictions: ClassLabel[] = new Array(nRows);
+      const all = probabilities ? new Float64Array(nRows * C) : null;
+      for (let r = 0; r < nRows; r++) {
+        const p = probaOf(out.subarray(r * K, (r + 1) * K));
+        predictions[r] = classes[firstMax(p, 0, p.length)] as ClassLabel;
+        all?.set(p, r * C);
+      }
+      return { predictions, probabilities: all };
     },
+    encodeRows: (rows) =>
+      encode(
+        rows.flatMap((r) => Array.from(r)),
+        rows.length,
+      ),
     rawScoresBatch: rawBatch,
     outputsBatch: (x, nRows) => outputsOf(rawBatch(x, nRows), nRows),
   };

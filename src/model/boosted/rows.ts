@@ -46,6 +46,17 @@ export class RowEncoder {
     return this.schema.features.length;
   }
 
+  /** Writes nRows rows laid back to back in `rows` into out (row-major); checks each value. */
+  encodeFlat(rows: ArrayLike<FeatureValue>, nRows: number, out: Float64Array): void {
+    const n = this.codes.length;
+    if (rows.length !== nRows * n) {
+      throw new PredictInputError(`row has ${rows.length} features; the model expects ${n}`, {
+        context: { expected: n, got: rows.length },
+      });
+    }
+    for (let j = 0; j < nRows * n; j++) out[j] = this.value(rows[j], j % n);
+  }
+
   /** Writes row's values into out[offset ..]; throws PredictInputError naming the feature. */
   encode(row: ArrayLike<FeatureValue>, out: Float64Array, offset = 0): void {
     const n = this.codes.length;
@@ -57,24 +68,25 @@ export class RowEncoder {
         context: { expected: n, got: row.length },
       });
     }
-    for (let f = 0; f < n; f++) {
-      const v = row[f];
-      const codes = this.codes[f];
-      if (codes) {
-        if (typeof v === 'number' && Number.isNaN(v)) out[offset + f] = Number.NaN;
-        else if (typeof v === 'string' || typeof v === 'number') out[offset + f] = codes.get(v) ?? Number.NaN;
-        else throw new PredictInputError(`${where(this.schema, f)} is ${String(v)}; expected a category`);
-        continue;
-      }
-      if (typeof v !== 'number') {
-        throw new PredictInputError(
-          `${where(this.schema, f)} is ${JSON.stringify(v)}; expected a number (or null for missing)`,
-        );
-      }
-      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
-        throw new PredictInputError(`${where(this.schema, f)} is ${v}; expected a finite number`);
-      }
-      out[offset + f] = v;
+    for (let f = 0; f < n; f++) out[offset + f] = this.value(row[f], f);
+  }
+
+  /** One value of feature f as the trees compare it. */
+  private value(v: FeatureValue | undefined, f: number): number {
+    const codes = this.codes[f];
+    if (codes) {
+      if (typeof v === 'number' && Number.isNaN(v)) return Number.NaN;
+      if (typeof v === 'string' || typeof v === 'number') return codes.get(v) ?? Number.NaN;
+      throw new PredictInputError(`${where(this.schema, f)} is ${String(v)}; expected a category`);
     }
+    if (typeof v !== 'number') {
+      throw new PredictInputError(
+        `${where(this.schema, f)} is ${JSON.stringify(v)}; expected a number (or null for missing)`,
+      );
+    }
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+      throw new PredictInputError(`${where(this.schema, f)} is ${v}; expected a finite number`);
+    }
+    return v;
   }
 }

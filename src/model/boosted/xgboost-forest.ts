@@ -15,11 +15,14 @@ export interface PackedXGBoostForest {
   readonly cats: Uint32Array;
 }
 
-function bitset(categories: readonly number[]): number[] {
+function bitset(categories: ArrayLike<number>): number[] {
   let max = -1;
-  for (const c of categories) if (c > max) max = c;
+  for (let k = 0; k < categories.length; k++) max = Math.max(max, categories[k] as number);
   const words = new Array<number>((max >> 5) + 1).fill(0);
-  for (const c of categories) words[c >> 5] = ((words[c >> 5] as number) | (1 << (c & 31))) >>> 0;
+  for (let k = 0; k < categories.length; k++) {
+    const c = categories[k] as number;
+    words[c >> 5] = ((words[c >> 5] as number) | (1 << (c & 31))) >>> 0;
+  }
   return [words.length, ...words];
 }
 

@@ -8,14 +8,14 @@ import { isXGBoostObjective, type XGBoostObjective } from './xgboost-objectives.
  * children for leaves; `value` holds the float32 split condition of a split and the leaf value of a leaf.
  */
 export interface XGBoostTree {
-  readonly left: readonly number[];
-  readonly right: readonly number[];
-  readonly feature: readonly number[];
-  readonly value: readonly number[];
+  readonly left: ArrayLike<number>;
+  readonly right: ArrayLike<number>;
+  readonly feature: ArrayLike<number>;
+  readonly value: ArrayLike<number>;
   /** 1 when a missing value goes to the left child. */
-  readonly defaultLeft: readonly number[];
+  readonly defaultLeft: ArrayLike<number>;
   /** Categorical splits: the node, and the category codes that go RIGHT (the others go left). */
-  readonly categorical: readonly { readonly node: number; readonly categories: readonly number[] }[];
+  readonly categorical: readonly { readonly node: number; readonly categories: ArrayLike<number> }[];
 }
 
 /** How prediction combines dart trees: `Booster.predict` (DMatrix) and `inplace_predict` round differently. */
@@ -29,12 +29,12 @@ export interface XGBoostEstimator {
   /** Output groups: num_class for multi-class objectives, else 1. */
   readonly nGroups: number;
   /** base_score per group as stored (before the objective's link), float32 values. */
-  readonly baseScore: readonly number[];
+  readonly baseScore: ArrayLike<number>;
   readonly trees: readonly XGBoostTree[];
   /** tree_info: the output group of each tree. */
-  readonly treeGroup: readonly number[];
+  readonly treeGroup: ArrayLike<number>;
   /** dart's weight_drop (one float32 per tree); null for gbtree. */
-  readonly treeWeight: readonly number[] | null;
+  readonly treeWeight: ArrayLike<number> | null;
   readonly dartPath: DartPath;
   /** Trees used in prediction: all of them, or (best_iteration + 1) rounds for the scikit-learn wrapper. */
   readonly nTreesUsed: number;
@@ -50,14 +50,19 @@ function fail(where: string, what: string): never {
   throw new ArtifactError(`invalid XGBoost estimator: ${where}: ${what}`);
 }
 
-function numbers(v: unknown, n: number, where: string, integer: boolean): readonly number[] {
-  if (!Array.isArray(v) || v.length !== n) fail(where, `expected an array of ${n} numbers`);
+/** Plain arrays (JSON artifacts) or typed arrays (sections of a binary artifact). */
+export function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+function numbers(v: unknown, n: number, where: string, integer: boolean): ArrayLike<number> {
+  if (!isArrayLike(v) || v.length !== n) fail(where, `expected an array of ${n} numbers`);
   for (let i = 0; i < n; i++) {
     const x = v[i];
     if (typeof x !== 'number' || !Number.isFinite(x) || (integer && !Number.isInteger(x)))
       fail(`${where}[${i}]`, `expected a finite ${integer ? 'integer' : 'number'}`);
   }
-  return v as number[];
+  return v as ArrayLike<number>;
 }
 
 /**
@@ -86,7 +91,7 @@ export function xgboostTreeProblem(t: XGBoostTree, nFeatures: number): string | 
   for (const c of t.categorical) {
     if (!Number.isInteger(c.node) || c.node < 0 || c.node >= n || t.left[c.node] === -1)
       return `categorical split at node ${c.node} is not a split node`;
-    if (!c.categories.every((v) => Number.isInteger(v) && v >= 0 && v < 16777216))
+    if (!Array.from(c.categories).every((v) => Number.isInteger(v) && v >= 0 && v < 16777216))
       return `categorical split at node ${c.node} lists an invalid category`;
   }
   return null;
@@ -95,7 +100,7 @@ export function xgboostTreeProblem(t: XGBoostTree, nFeatures: number): string | 
 function checkTree(t: unknown, where: string, nFeatures: number): void {
   if (typeof t !== 'object' || t === null) fail(where, 'expected an object');
   const tree = t as XGBoostTree;
-  const n = Array.isArray(tree.left) ? tree.left.length : 0;
+  const n = isArrayLike(tree.left) ? tree.left.length : 0;
   if (n < 1) fail(`${where}.left`, 'expected a non-empty array');
   for (const f of ['left', 'right', 'feature', 'defaultLeft'] as const)
     numbers(tree[f], n, `${where}.${f}`, true);
@@ -118,9 +123,11 @@ export function validateXGBoostEstimator(e: unknown, nFeatures: number): XGBoost
   o.trees.forEach((t, i) => {
     checkTree(t, `trees[${i}]`, nFeatures);
   });
-  numbers(o.treeGroup, nTrees, 'treeGroup', true).forEach((g, i) => {
+  const groups = numbers(o.treeGroup, nTrees, 'treeGroup', true);
+  for (let i = 0; i < nTrees; i++) {
+    const g = groups[i] as number;
     if (g < 0 || g >= o.nGroups) fail(`treeGroup[${i}]`, `group ${g} is outside 0..${o.nGroups - 1}`);
-  });
+  }
   if (o.booster === 'dart') numbers(o.treeWeight, nTrees, 'treeWeight', false);
   else if (o.treeWeight !== null) fail('treeWeight', 'only dart boosters have tree weights');
   if (o.dartPath !== 'dmatrix' && o.dartPath !== 'inplace')
@@ -131,7 +138,7 @@ export function validateXGBoostEstimator(e: unknown, nFeatures: number): XGBoost
     fail('missing', 'expected a finite number or null');
   for (const key of ['featureNames', 'featureTypes'] as const) {
     const v = o[key];
-    if (v !== null && !(Array.isArray(v) && v.length === nFeatures && v.every((s) => typeof s === 'string')))
+    if (v !== null && !(Array.isArray(v) && v.length === nFeatures && v.every((x) => typeof x === 'string')))
       fail(key, `expected null or ${nFeatures} strings`);
   }
   return o;

@@ -55,6 +55,34 @@ function accumulate(
   }
 }
 
+/** The label and probabilities of one row from its margins, as XGBClassifier.predict / predict_proba. */
+function classifierAnswers(e: XGBoostEstimator, K: number) {
+  const width = e.objective === 'multi:softmax' ? 1 : K;
+  const out = new Float64Array(width);
+  return {
+    /** Index into classes: softmax's class index, softprob's argmax, else output > 0.5. */
+    label(m: Float64Array): number {
+      transformMargins(e.objective, m, out);
+      if (e.objective === 'multi:softmax') return out[0] as number;
+      if (e.objective === 'multi:softprob') return firstMax(out, 0, K);
+      return (out[0] as number) > 0.5 ? 1 : 0;
+    },
+    proba(m: Float64Array): Float64Array {
+      if (e.objective === 'binary:logitraw') {
+        throw new PredictInputError(
+          'objective binary:logitraw outputs raw margins, not probabilities; ask for the label only',
+        );
+      }
+      if (e.objective === 'multi:softmax') return scipySoftmaxFloat32(m);
+      const o = new Float64Array(width);
+      transformMargins(e.objective, m, o);
+      if (e.objective === 'multi:softprob') return o;
+      const p = o[0] as number;
+      return Float64Array.of(fr(1 - p), p);
+    },
+  };
+}
+
 export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredictor {
   const e = spec.estimator;
   const K = e.nGroups;
@@ -65,9 +93,11 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
   const schema = boostedSchema(F, e.featureNames, null);
   const encoder = new RowEncoder(schema);
   const classes = spec.classes;
-  const classification = isClassification(e.objective);
+  const classification = spec.kind === 'XGBClassifier';
+  const answers = classifierAnswers(e, K);
+  const width = e.objective === 'multi:softmax' ? 1 : K;
 
-  const rawBatch = (x: Float64Array, nRows: number): Float32Array => {
+  const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
     const acc = new Float32Array(nRows * K);
     for (let r = 0; r < nRows; r++) acc.set(baseMargin, r * K);
     const block = new Float32Array(BLOCK * F);
@@ -75,49 +105,32 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
       const end = Math.min(nRows, s + BLOCK);
       for (let j = 0; j < (end - s) * F; j++) {
         const v = fr(x[s * F + j] as number);
+        if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+          const f = j % F;
+          throw new PredictInputError(
+            `feature ${f} is ${x[s * F + j]}; XGBoost works in float32, whose range it exceeds`,
+          );
+        }
         block[j] = v === missing ? Number.NaN : v;
       }
       accumulate(e, forest, baseMargin, block, end - s, acc.subarray(s * K, end * K));
     }
-    return acc;
+    return Float64Array.from(acc);
   };
-  const encodeOne = (row: ArrayLike<FeatureValue>): Float64Array => {
-    const x = new Float64Array(F);
-    encoder.encode(row, x);
-    for (let f = 0; f < F; f++) {
-      if (Number.isFinite(x[f]) && !Number.isFinite(fr(x[f] as number))) {
-        throw new PredictInputError(
-          `feature ${f} is ${x[f]}; XGBoost works in float32, whose range it exceeds`,
-        );
-      }
-    }
+  const encode = (rows: ArrayLike<FeatureValue>, nRows: number): Float64Array => {
+    const x = new Float64Array(nRows * F);
+    encoder.encodeFlat(rows, nRows, x);
     return x;
   };
-  const raw = (row: ArrayLike<FeatureValue>): Float64Array => Float64Array.from(rawBatch(encodeOne(row), 1));
-  const outputs = (m: Float64Array): Float64Array => {
-    const out = new Float64Array(e.objective === 'multi:softmax' ? 1 : K);
-    transformMargins(e.objective, m, out);
+  const raw = (row: ArrayLike<FeatureValue>): Float64Array => rawBatch(encode(row, 1), 1);
+  const outputsBatch = (m: Float64Array, nRows: number): Float64Array => {
+    const out = new Float64Array(nRows * width);
+    for (let r = 0; r < nRows; r++) {
+      transformMargins(e.objective, m.subarray(r * K, (r + 1) * K), out.subarray(r * width, (r + 1) * width));
+    }
     return out;
   };
-
-  const proba = (row: ArrayLike<FeatureValue>): Float64Array => {
-    if (!classification) throw new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
-    const m = raw(row);
-    switch (e.objective) {
-      case 'binary:logitraw':
-        throw new PredictInputError(
-          'objective binary:logitraw outputs raw margins, not probabilities; ask for the label only',
-        );
-      case 'multi:softmax':
-        return scipySoftmaxFloat32(m);
-      case 'multi:softprob':
-        return outputs(m);
-      default: {
-        const p = outputs(m)[0] as number;
-        return Float64Array.of(fr(1 - p), p);
-      }
-    }
-  };
+  const noProba = () => new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
 
   const trees =
     e.nTreesUsed === e.trees.length
@@ -133,36 +146,38 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
     steps: [`${spec.kind} (XGBoost ${e.version.join('.')}, ${e.booster}, ${e.objective}, ${trees})`],
     nOutputs: K,
     rawScores: raw,
-    outputs: (row) => outputs(raw(row)),
-    predictProba: proba,
+    outputs: (row) => outputsBatch(raw(row), 1),
+    predictProba(row) {
+      if (!classification) throw noProba();
+      return answers.proba(raw(row));
+    },
     predict(row) {
-      const out = outputs(raw(row));
-      if (!classification) return out[0] as number;
-      // XGBClassifier.predict: softmax's class index as is, softprob's argmax, else output > 0.5.
-      if (e.objective === 'multi:softmax') return classes?.[out[0] as number] as ClassLabel;
-      if (e.objective === 'multi:softprob') return classes?.[firstMax(out, 0, K)] as ClassLabel;
-      return classes?.[(out[0] as number) > 0.5 ? 1 : 0] as ClassLabel;
+      const m = raw(row);
+      if (!classification) return outputsBatch(m, 1)[0] as number;
+      return classes?.[answers.label(m)] as ClassLabel;
     },
-    encodeRows(rows) {
-      const x = new Float64Array(rows.length * F);
-      rows.forEach((row, r) => {
-        x.set(encodeOne(row), r * F);
-      });
-      return x;
-    },
-    rawScoresBatch: (x, nRows) => Float64Array.from(rawBatch(x, nRows)),
-    outputsBatch(x, nRows) {
-      const acc = rawBatch(x, nRows);
-      const width = e.objective === 'multi:softmax' ? 1 : K;
-      const out = new Float64Array(nRows * width);
-      const m = new Float64Array(K);
-      const o = new Float64Array(width);
-      for (let r = 0; r < nRows; r++) {
-        for (let k = 0; k < K; k++) m[k] = acc[r * K + k] as number;
-        transformMargins(e.objective, m, o);
-        out.set(o, r * width);
+    predictBatch(rows, nRows, probabilities) {
+      const m = rawBatch(encode(rows, nRows), nRows);
+      if (!classification) {
+        if (probabilities) throw noProba();
+        return { predictions: Array.from(outputsBatch(m, nRows)), probabilities: null };
       }
-      return out;
+      const C = classes?.length ?? 0;
+      const predictions: ClassLabel[] = new Array(nRows);
+      const proba = probabilities ? new Float64Array(nRows * C) : null;
+      for (let r = 0; r < nRows; r++) {
+        const mr = m.subarray(r * K, (r + 1) * K);
+        predictions[r] = classes?.[answers.label(mr)] as ClassLabel;
+        proba?.set(answers.proba(mr), r * C);
+      }
+      return { predictions, probabilities: proba };
     },
+    encodeRows: (rows) =>
+      encode(
+        rows.flatMap((r) => Array.from(r)),
+        rows.length,
+      ),
+    rawScoresBatch: rawBatch,
+    outputsBatch: (x, nRows) => outputsBatch(rawBatch(x, nRows), nRows),
   };
 }
