@@ -13,6 +13,11 @@ export interface LambdaCostInput {
   readonly requests: number;
   /** Mean handler duration per invocation (billed rounded up to 1 ms). */
   readonly durationMs: number;
+  /**
+   * Mean billed duration when it was observed call by call (each rounded up on its own, as Lambda
+   * bills); replaces `ceil(durationMs)`, which is only exact when every call takes the same time.
+   */
+  readonly billedDurationMs?: number;
   readonly memoryMb: number;
   readonly arch: Architecture;
   /** Provisioned concurrency on the alias (instances kept warm all month). */
@@ -62,7 +67,7 @@ export function provisionedShare(requests: number, durationMs: number, provision
 export function lambdaMonthlyCost(input: LambdaCostInput): LambdaCost {
   const prices = LAMBDA_PRICES[input.arch];
   const memoryGb = input.memoryMb / 1024;
-  const billedSeconds = Math.ceil(input.durationMs) / 1000;
+  const billedSeconds = (input.billedDurationMs ?? Math.ceil(input.durationMs)) / 1000;
   const share = provisionedShare(input.requests, input.durationMs, input.provisioned);
   const onDemandRequests = input.requests * (1 - share);
   const coldStarts = onDemandRequests * input.coldStartRatio;

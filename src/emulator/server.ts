@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Invoker } from './contract.js';
 import { EmulatorError, PortInUseError } from './errors.js';
+import { EmulatorEvents, type InstanceInfo } from './events.js';
 import { createInvokeApi } from './invoke-api/handler.js';
 import { functionArn } from './invoke-api/routes.js';
 import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -24,6 +25,22 @@ export interface Emulator {
   pids(): number[];
   /** Whether an instance can initialise (starts one, kept for the first call, when none has yet). */
   readiness(): Promise<Readiness>;
+  /** Instance and invocation events (publishing costs nothing until someone subscribes). */
+  readonly events: EmulatorEvents;
+  /** Every execution environment and its state. */
+  instances(): InstanceInfo[];
+  /** Stops one execution environment, so the next call starts a new one; false for an unknown id. */
+  stopInstance(id: number): boolean;
+  /** The settings observers may show (never the instances' environment variables). */
+  readonly settings: EmulatorSettings;
+}
+
+export interface EmulatorSettings {
+  readonly functionName: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly concurrency: number;
+  readonly functionUrl: boolean;
 }
 
 export type { EmulatorOptions } from './options.js';
@@ -32,7 +49,8 @@ export type { Readiness } from './sandbox/pool.js';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const o = resolveOptions(options);
   const writeLog = o.writeLog ?? batchedStdout();
-  const pool = new Pool(sandboxDeps(o, writeLog), o.concurrency);
+  const events = new EmulatorEvents();
+  const pool = new Pool({ ...sandboxDeps(o, writeLog), events }, o.concurrency);
   const queue = new EventQueue(pool, o.queueCapacity, writeLog);
   const invoker: Invoker = {
     invoke: (request, requestId) => pool.invoke(request, requestId),
@@ -62,6 +80,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     pids: () => pool.pids,
     readiness: () => pool.readiness(),
+    events,
+    instances: () => pool.instances(),
+    stopInstance: (id) => pool.stop(id),
+    settings: {
+      functionName: o.functionName,
+      memoryMb: o.memory,
+      timeoutSeconds: o.timeout,
+      concurrency: o.concurrency,
+      functionUrl: o.functionUrl,
+    },
     close: () => {
       closing ??= shutdown(server, pool, queue, o.gracePeriod * 1000);
       return closing;

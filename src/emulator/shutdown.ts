@@ -2,7 +2,7 @@
 import type { Emulator } from './server.js';
 
 export function closeOnSignal(
-  emulator: Emulator,
+  emulator: Pick<Emulator, 'close' | 'pids'>,
   log: (line: string) => void = (l) => process.stderr.write(l),
 ): void {
   let stopping = false;

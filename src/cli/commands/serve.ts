@@ -2,9 +2,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, optionsFromRaw } from '../../emulator/options.js';
+import { addConsoleOptions, attachConsole, type ConsoleFlags } from '../console.js';
 import { announce, checkModelExists, DEFAULT_MODEL, serveFunction } from '../serving.js';
 
-interface ServeFlags {
+interface ServeFlags extends ConsoleFlags {
   readonly model?: string;
   readonly handler?: string;
   readonly port?: string;
@@ -21,7 +22,7 @@ interface ServeFlags {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve a function locally with real Lambda semantics (drop-in for aws-lambda-rie)')
     .option(
@@ -59,20 +60,21 @@ export function registerServe(program: Command): void {
       'initialise one instance before listening is announced, exit if it cannot (default with the built-in handler)',
     )
     .option('--no-fail-fast', 'start instances lazily on the first call only, as Lambda does')
-    .argument('[bootstrapArgs...]', 'arguments for --bootstrap that start with "-", after "--"')
-    .action(async (bootstrapArgs: string[], flags: ServeFlags) => {
-      const bootstrap = flags.bootstrap === undefined ? undefined : [...flags.bootstrap, ...bootstrapArgs];
-      const raw = optionsFromRaw({ ...flags, bootstrap });
-      // The built-in prediction handler needs a model: the one `start` trains unless one is named.
-      const builtIn = raw.bootstrap === undefined && (raw.handler ?? DEFAULTS.handler) === DEFAULTS.handler;
-      const named = raw.modelPath !== undefined;
-      const modelPath = named || builtIn ? resolve(raw.modelPath ?? DEFAULT_MODEL) : undefined;
-      if (modelPath !== undefined) checkModelExists(modelPath);
-      const options = { ...raw, modelPath };
-      const emulator = await serveFunction(options, {
-        failFast: flags.failFast ?? builtIn,
-        ...(builtIn && modelPath !== undefined ? { modelPath } : {}),
-      });
-      announce(emulator, options.functionName ?? DEFAULTS.functionName);
+    .argument('[bootstrapArgs...]', 'arguments for --bootstrap that start with "-", after "--"');
+  addConsoleOptions(command).action(async (bootstrapArgs: string[], flags: ServeFlags) => {
+    const bootstrap = flags.bootstrap === undefined ? undefined : [...flags.bootstrap, ...bootstrapArgs];
+    const raw = optionsFromRaw({ ...flags, bootstrap });
+    // The built-in prediction handler needs a model: the one `start` trains unless one is named.
+    const builtIn = raw.bootstrap === undefined && (raw.handler ?? DEFAULTS.handler) === DEFAULTS.handler;
+    const named = raw.modelPath !== undefined;
+    const modelPath = named || builtIn ? resolve(raw.modelPath ?? DEFAULT_MODEL) : undefined;
+    if (modelPath !== undefined) checkModelExists(modelPath);
+    const options = { ...raw, modelPath };
+    const emulator = await serveFunction(options, {
+      failFast: flags.failFast ?? builtIn,
+      ...(builtIn && modelPath !== undefined ? { modelPath } : {}),
     });
+    const consoleLine = await attachConsole(emulator, flags, modelPath);
+    announce(emulator, options.functionName ?? DEFAULTS.functionName, consoleLine);
+  });
 }

@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Invocation, InvocationOutcome, RuntimeApiHandler, RuntimeEndpoint } from '../contract.js';
 import { StateTransitionError } from '../errors.js';
-import { endLine, InvocationLog, reportLine, startLine } from './logs.js';
+import { endLine, InvocationLog, type ReportFigures, reportLine, startLine } from './logs.js';
 import { outcomes } from './outcomes.js';
 import { SandboxState } from './state.js';
 import type { SandboxDeps } from './types.js';
@@ -11,6 +11,8 @@ import type { SandboxDeps } from './types.js';
 export interface RunResult {
   readonly outcome: InvocationOutcome;
   readonly log: string;
+  /** What the REPORT line says (observers show it). */
+  readonly figures: ReportFigures;
 }
 
 /** The invocation this environment is working on. */
@@ -228,7 +230,7 @@ export class ExecutionEnvironment {
       this.closing = null;
       const requestId = job.invocation.requestId;
       job.log.append(endLine(requestId));
-      const report = reportLine({
+      const figures: ReportFigures = {
         requestId,
         durationMs,
         memoryMb: this.deps.config.memoryMb,
@@ -236,10 +238,11 @@ export class ExecutionEnvironment {
         ...(job.cold
           ? { initDurationMs: this.initDurationMs ?? this.deps.clock.now() - this.spawnedAt }
           : {}),
-      });
+      };
+      const report = reportLine(figures);
       job.log.append(report);
       this.deps.writeLog(endLine(requestId) + report);
-      job.resolve({ outcome, log: job.log.text() });
+      job.resolve({ outcome, log: job.log.text(), figures });
     });
   }
 

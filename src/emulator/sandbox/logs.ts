@@ -11,6 +11,11 @@ export interface ReportFigures {
   readonly initDurationMs?: number;
 }
 
+/** Lambda bills every started millisecond, and at least one. */
+export function billedMs(durationMs: number): number {
+  return Math.max(1, Math.ceil(durationMs));
+}
+
 export function startLine(requestId: string): string {
   return `START RequestId: ${requestId} Version: $LATEST\n`;
 }
@@ -23,7 +28,7 @@ export function reportLine(f: ReportFigures): string {
   const fields = [
     `REPORT RequestId: ${f.requestId}`,
     `Duration: ${f.durationMs.toFixed(2)} ms`,
-    `Billed Duration: ${Math.max(1, Math.ceil(f.durationMs))} ms`,
+    `Billed Duration: ${billedMs(f.durationMs)} ms`,
     `Memory Size: ${f.memoryMb} MB`,
     `Max Memory Used: ${f.maxMemoryUsedMb} MB`,
   ];

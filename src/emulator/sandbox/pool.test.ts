@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { RuntimeApiHandler } from '../contract.js';
 import { ConcurrencyLimitError } from '../errors.js';
+import { type EmulatorEvent, EmulatorEvents } from '../events.js';
 import { Pool } from './pool.js';
 import type { SandboxDeps } from './types.js';
 
@@ -17,7 +18,9 @@ class FakeChild extends EventEmitter {
   }
 }
 
-function harness(overrides: { timeoutMs?: number; rss?: () => number; limit?: number } = {}) {
+function harness(
+  overrides: { timeoutMs?: number; rss?: () => number; limit?: number; events?: EmulatorEvents } = {},
+) {
   let now = 1000;
   const handlers: RuntimeApiHandler[] = [];
   const children: FakeChild[] = [];
@@ -48,6 +51,7 @@ function harness(overrides: { timeoutMs?: number; rss?: () => number; limit?: nu
       children.find((c) => c.pid === pid)?.emit('exit', null, signal);
     },
     writeLog: (text) => void logs.push(text),
+    ...(overrides.events === undefined ? {} : { events: overrides.events }),
   };
   const pool = new Pool(deps, overrides.limit ?? 2);
   const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -158,6 +162,86 @@ describe('Pool with injected spawn, endpoint and clock', () => {
       /"errorType":"Runtime.ExitError".*Runtime exited with error: signal: SIGSEGV/,
     );
     assert.equal(h.pool.size, 0);
+    await h.pool.close(0);
+  });
+});
+
+describe('Pool events (what the console observes)', () => {
+  it('publishes nothing, and builds no event, while nobody subscribes', async () => {
+    const events = new EmulatorEvents();
+    let built = 0;
+    const publish = events.publish.bind(events);
+    events.publish = (event) => {
+      built++;
+      publish(event);
+    };
+    const h = harness({ events });
+    const call = h.pool.invoke(request({}), 'quiet');
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    handler.respond('quiet', Buffer.from('1'));
+    await call;
+    await h.pool.close(0);
+    assert.equal(built, 0);
+  });
+
+  it('reports instance states, the finished invocation with its REPORT figures, and a throttle', async () => {
+    const events = new EmulatorEvents();
+    const seen: EmulatorEvent[] = [];
+    events.subscribe((event) => seen.push(event));
+    const h = harness({ events, limit: 1 });
+    const call = h.pool.invoke(request({ n: 1 }), 'id-1');
+    await h.tick();
+    await assert.rejects(h.pool.invoke(request({})), ConcurrencyLimitError);
+    h.advance(30);
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    h.advance(4);
+    handler.respond('id-1', Buffer.from('{"statusCode":200,"body":1}'));
+    await call;
+    (h.children[0] as FakeChild).emit('exit', 0, null);
+    await h.tick();
+
+    const states = seen.flatMap((e) => (e.kind === 'instance' ? [e.state] : []));
+    assert.deepEqual(
+      states.filter((s, i) => s !== states[i - 1]),
+      ['initialising', 'busy', 'idle', 'stopped'],
+    );
+    assert.equal(seen.filter((e) => e.kind === 'throttle').length, 1);
+    const done = seen.find((e) => e.kind === 'invocation');
+    assert.ok(done?.kind === 'invocation');
+    assert.equal(done.requestId, 'id-1');
+    assert.equal(done.instanceId, 1);
+    assert.equal(done.durationMs, 4);
+    assert.equal(done.initDurationMs, 30);
+    assert.equal(done.maxMemoryUsedMb, 50);
+    assert.equal(done.request.toString(), '{"n":1}');
+    assert.equal(done.outcome.body.toString(), '{"statusCode":200,"body":1}');
+    assert.match(done.log, /^START RequestId: id-1 .*\nREPORT RequestId: id-1\tDuration: 4\.00 ms/s);
+    await h.pool.close(0);
+  });
+
+  it('stops one instance on request, so the next call starts a new one', async () => {
+    const h = harness();
+    const call = h.pool.invoke(request({}), 'first');
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    handler.respond('first', Buffer.from('1'));
+    await call;
+    assert.deepEqual(
+      h.pool.instances().map((i) => [i.id, i.state]),
+      [[1, 'idle']],
+    );
+    assert.equal(h.pool.stop(99), false);
+    assert.equal(h.pool.stop(1), true);
+    assert.deepEqual(h.kills, [[5000, 'SIGTERM']]);
+    await h.tick();
+    assert.equal(h.pool.size, 0);
+    void h.pool.invoke(request({}), 'second');
+    await h.tick();
+    assert.equal(h.children.length, 2);
     await h.pool.close(0);
   });
 });

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Invocation, InvokeRequest, InvokeResult } from '../contract.js';
 import { ConcurrencyLimitError, ShuttingDownError } from '../errors.js';
-import { ExecutionEnvironment } from './environment.js';
+import { EmulatorEvents, type InstanceInfo } from '../events.js';
+import { ExecutionEnvironment, type RunResult } from './environment.js';
 import type { SandboxDeps } from './types.js';
 
 const MEMORY_POLL_MS = 50;
@@ -24,6 +25,7 @@ export class Pool {
   /** The environment a readiness check is initialising: the first call takes it instead of a new one. */
   private preparing: ExecutionEnvironment | null = null;
   private readonly memoryTimer: NodeJS.Timeout;
+  private readonly events: EmulatorEvents;
   /** Called whenever an environment becomes free (the event queue listens). */
   onAvailable: () => void = () => {};
 
@@ -31,6 +33,7 @@ export class Pool {
     private readonly deps: SandboxDeps,
     readonly limit: number,
   ) {
+    this.events = deps.events ?? new EmulatorEvents();
     this.memoryTimer = setInterval(() => {
       for (const env of this.envs) env.checkMemory();
     }, MEMORY_POLL_MS);
@@ -44,6 +47,21 @@ export class Pool {
 
   get size(): number {
     return this.envs.size;
+  }
+
+  /** Every environment with its state, oldest first (observers start from this). */
+  instances(): InstanceInfo[] {
+    return [...this.envs].map(infoOf);
+  }
+
+  /** Stops one environment (its next call is a cold start); false when no live one has that id. */
+  stop(id: number): boolean {
+    for (const env of this.envs) {
+      if (env.id !== id || env.state.phase === 'dead') continue;
+      void env.stop();
+      return true;
+    }
+    return false;
   }
 
   /** True when an invocation would not get a 429 right now. */
@@ -113,12 +131,17 @@ export class Pool {
       deadlineMs: 0,
     };
     this.inFlight++;
+    const startedAt = this.events.active ? Date.now() : 0;
     try {
-      const { outcome, log } = await env.run(invocation);
-      return { requestId, outcome, log };
+      const running = env.run(invocation);
+      this.observe(env);
+      const result = await running;
+      if (this.events.active) this.published(env, invocation, startedAt, result);
+      return { requestId, outcome: result.outcome, log: result.log };
     } finally {
       this.inFlight--;
       this.release(env);
+      this.observe(env);
     }
   }
 
@@ -155,7 +178,10 @@ export class Pool {
       this.preparing = null;
       return preparing;
     }
-    if (this.live() >= this.limit) throw new ConcurrencyLimitError(this.limit);
+    if (this.live() >= this.limit) {
+      if (this.events.active) this.events.publish({ kind: 'throttle', at: Date.now() });
+      throw new ConcurrencyLimitError(this.limit);
+    }
     return this.spawn();
   }
 
@@ -172,11 +198,36 @@ export class Pool {
     const env = new ExecutionEnvironment(this.nextId++, this.deps, (gone) => {
       this.envs.delete(gone);
       this.idle = this.idle.filter((e) => e !== gone);
+      this.observe(gone);
       if (!this.closing) this.onAvailable();
     });
     this.envs.add(env);
     void env.start();
+    this.observe(env);
+    void env.initialised.then(() => this.observe(env));
     return env;
+  }
+
+  /** Publishes an environment's state when someone is listening. */
+  private observe(env: ExecutionEnvironment): void {
+    if (this.events.active) this.events.publish({ kind: 'instance', ...infoOf(env), at: Date.now() });
+  }
+
+  private published(env: ExecutionEnvironment, invocation: Invocation, at: number, result: RunResult): void {
+    const { figures } = result;
+    this.events.publish({
+      kind: 'invocation',
+      requestId: invocation.requestId,
+      instanceId: env.id,
+      startedAt: at,
+      request: invocation.payload,
+      outcome: result.outcome,
+      durationMs: figures.durationMs,
+      ...(figures.initDurationMs === undefined ? {} : { initDurationMs: figures.initDurationMs }),
+      maxMemoryUsedMb: figures.maxMemoryUsedMb,
+      memoryMb: figures.memoryMb,
+      log: result.log,
+    });
   }
 
   /** Environments that count against the limit: dead ones are on their way out. */
@@ -197,6 +248,13 @@ function parseError(body: Buffer): string {
     // Plain text: return it as it is.
   }
   return text;
+}
+
+function infoOf(env: ExecutionEnvironment): InstanceInfo {
+  const { phase, inFlight } = env.state;
+  const state =
+    phase === 'dead' ? 'stopped' : phase === 'init' ? 'initialising' : inFlight !== null ? 'busy' : 'idle';
+  return { id: env.id, pid: env.pid ?? null, state };
 }
 
 /** An X-Ray style trace header, as Lambda passes in Lambda-Runtime-Trace-Id. */

@@ -1,6 +1,7 @@
 // What the sandbox needs from the outside world, injected so tests can swap clock, spawning and memory.
 import type { ChildProcess } from 'node:child_process';
 import type { RuntimeEndpointFactory } from '../contract.js';
+import type { EmulatorEvents } from '../events.js';
 
 /** Fixed settings shared by every execution environment of one function. */
 export interface SandboxConfig {
@@ -25,6 +26,8 @@ export interface SandboxDeps {
   readonly kill: (pid: number, signal: NodeJS.Signals) => void;
   /** Where platform and function log text goes (the emulator's stdout by default). */
   readonly writeLog: (text: string) => void;
+  /** Where the pool publishes instance and invocation events (none when absent). */
+  readonly events?: EmulatorEvents;
 }
 
 /** Signals the process group of `pid` (the runtime may have children), falling back to the pid alone. */
