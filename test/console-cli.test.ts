@@ -22,13 +22,15 @@ describe('lambda-ml start with the console', () => {
       const consoleUrl = new URL(started.consoleUrl as string);
       const token = consoleUrl.searchParams.get('token') as string;
       const schema = await send(consoleUrl.origin, '/api/schema', { headers: bearer(token) });
-      assert.deepEqual(JSON.parse(schema.body), {
-        schema: {
-          features: Array.from({ length: 4 }, () => ({ name: null, kind: 'number' })),
-          acceptsMissing: false,
-        },
-        error: null,
-      });
+      const { description, error } = JSON.parse(schema.body);
+      assert.equal(error, null);
+      assert.equal(description.kind, 'RandomForestClassifier');
+      assert.equal(description.named, false);
+      assert.deepEqual(
+        description.features,
+        Array.from({ length: 4 }, () => ({ name: null, kind: 'number', missing: false })),
+      );
+      assert.deepEqual(description.classes, [0, 1]);
       const info = JSON.parse((await send(consoleUrl.origin, '/api/info', { headers: bearer(token) })).body);
       assert.equal(info.model, 'model.json');
       assert.equal(info.invokeUrl, `${started.url}/2015-03-31/functions/function/invocations`);
@@ -69,7 +71,7 @@ describe('lambda-ml serve without a model', () => {
     const schema = JSON.parse(
       (await send(consoleUrl.origin, '/api/schema', { headers: bearer(token) })).body,
     );
-    assert.equal(schema.schema, null);
+    assert.equal(schema.description, null);
     assert.match(schema.error, /no model file is known to the console \(serve was started without --model\)/);
   });
 });

@@ -1,5 +1,5 @@
-// The try-it form's model: fields from the model's input schema, and the event they make (no DOM).
-import type { InputSchema } from '../../src/model/types.js';
+// The try-it form's model: fields from the model's description (`lambda-ml describe`), and the event they make (no DOM).
+import type { ModelDescription } from '../../src/model/describe.js';
 
 export interface Field {
   /** Label shown to the user. */
@@ -10,68 +10,87 @@ export interface Field {
   readonly choices: readonly (string | number)[];
   /** The field may be left empty (sent as null = missing value). */
   readonly optional: boolean;
+  /** A category value outside `choices` is mapped by the model (typed in) rather than refused. */
+  readonly open: boolean;
 }
 
-export function fieldsOf(schema: InputSchema): Field[] {
-  return schema.features.map((feature, i) => ({
-    label: feature.name ?? `feature ${i}`,
-    name: feature.name,
-    kind: feature.kind,
-    choices: feature.categories ?? [],
-    optional: schema.acceptsMissing,
-  }));
+export interface Form {
+  readonly fields: readonly Field[];
+  /** Rows go as objects keyed by feature name (every feature has one), else as arrays. */
+  readonly named: boolean;
+}
+
+export function formOf(d: ModelDescription): Form {
+  return {
+    named: d.named,
+    fields: d.features.map((f, i) => ({
+      label: f.name ?? `feature ${i}`,
+      name: f.name,
+      kind: f.kind,
+      choices: f.categories ?? [],
+      optional: f.missing,
+      open: f.unknown === 'accepted',
+    })),
+  };
 }
 
 /** The tutorial's starting point: zeros, the first category of each categorical feature. */
-export function defaultValues(fields: readonly Field[]): string[] {
-  return fields.map((f) => (f.kind === 'category' ? String(f.choices[0] ?? '') : '0'));
+export function defaultValues(form: Form): string[] {
+  return form.fields.map((f) => (f.kind === 'category' ? String(f.choices[0] ?? '') : '0'));
 }
 
 export type BuildResult = { readonly payload: string } | { readonly error: string };
 
-/**
- * The prediction handler's request, `{"data": [row]}`, values in schema order. A number field must
- * parse as a finite number; a category keeps the type its choice has in the model (string or number).
- */
-export function buildPayload(
-  fields: readonly Field[],
-  values: readonly string[],
-  probabilities: boolean,
-): BuildResult {
-  const row: (number | string | null)[] = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as Field;
-    const text = (values[i] ?? '').trim();
-    if (text === '') {
-      if (!field.optional) return { error: `${field.label} is empty; the model needs a value` };
-      row.push(null);
-    } else if (field.kind === 'category') {
-      const choice = field.choices.find((c) => String(c) === text);
-      if (choice === undefined) return { error: `${field.label} must be one of ${field.choices.join(', ')}` };
-      row.push(choice);
-    } else {
-      const value = Number(text);
-      if (!Number.isFinite(value)) return { error: `${field.label} is '${text}'; expected a number` };
-      row.push(value);
-    }
+function fieldValue(field: Field, text: string): { value: number | string | null } | { error: string } {
+  if (text === '') {
+    return field.optional ? { value: null } : { error: `${field.label} is empty; the model needs a value` };
   }
-  return { payload: JSON.stringify(probabilities ? { data: row, probabilities: true } : { data: row }) };
+  if (field.kind === 'category') {
+    const choice = field.choices.find((c) => String(c) === text);
+    if (choice !== undefined) return { value: choice };
+    if (!field.open) return { error: `${field.label} must be one of ${field.choices.join(', ')}` };
+    // An unknown category keeps the type the model's categories have.
+    const numeric = typeof field.choices[0] === 'number' && Number.isFinite(Number(text));
+    return { value: numeric ? Number(text) : text };
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: `${field.label} is '${text}'; expected a number` };
+  return { value };
 }
 
-/** Reads values back from an edited event (when it is one row of the right length), else null. */
+/** The prediction handler's request: `{"data": row}`, by name when the model names its features. */
+export function buildPayload(form: Form, values: readonly string[], probabilities: boolean): BuildResult {
+  const row: (number | string | null)[] = [];
+  for (let i = 0; i < form.fields.length; i++) {
+    const result = fieldValue(form.fields[i] as Field, (values[i] ?? '').trim());
+    if ('error' in result) return result;
+    row.push(result.value);
+  }
+  const data = form.named ? Object.fromEntries(form.fields.map((f, i) => [f.name, row[i]])) : row;
+  return { payload: JSON.stringify(probabilities ? { data, probabilities: true } : { data }) };
+}
+
+/** Reads values back from an edited event (one row, by position or by name), else null. */
 export function valuesFromPayload(
-  fields: readonly Field[],
+  form: Form,
   payload: string,
 ): { values: string[]; probabilities: boolean } | null {
+  let event: { data?: unknown; probabilities?: unknown };
   try {
-    const event = JSON.parse(payload) as { data?: unknown; probabilities?: unknown };
-    if (!Array.isArray(event.data) || event.data.length !== fields.length) return null;
-    if (event.data.some((v) => Array.isArray(v) || (v !== null && typeof v === 'object'))) return null;
-    return {
-      values: event.data.map((v) => (v === null ? '' : String(v))),
-      probabilities: event.probabilities === true,
-    };
+    event = JSON.parse(payload) as typeof event;
   } catch {
     return null;
   }
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const { data } = event;
+  let values: string[];
+  if (Array.isArray(data)) {
+    if (data.length !== form.fields.length || data.some((v) => typeof v === 'object' && v !== null))
+      return null;
+    values = data.map(text);
+  } else if (typeof data === 'object' && data !== null && form.named) {
+    const record = data as Record<string, unknown>;
+    values = form.fields.map((f) => text(record[f.name as string]));
+  } else return null;
+  return { values, probabilities: event.probabilities === true };
 }

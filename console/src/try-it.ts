@@ -4,10 +4,10 @@ import { getJson, postJson } from './api.js';
 import { functionUrlCurl, invokeCurl } from './curl.js';
 import { byId, copyText, h } from './dom.js';
 import { ms, prettyJson } from './format.js';
-import { buildPayload, defaultValues, type Field, fieldsOf, valuesFromPayload } from './schema-form.js';
+import { buildPayload, defaultValues, type Form, formOf, valuesFromPayload } from './schema-form.js';
 
 export class TryIt {
-  private fields: Field[] = [];
+  private form: Form = { fields: [], named: false };
   private inputs: (HTMLInputElement | HTMLSelectElement)[] = [];
   private readonly payload = byId<HTMLTextAreaElement>('payload');
   private readonly error = byId('payload-error');
@@ -34,25 +34,28 @@ export class TryIt {
 
   async load(): Promise<void> {
     const reply = await getJson<SchemaReply>('/api/schema').catch(
-      (error: Error): SchemaReply => ({ schema: null, error: error.message }),
+      (error: Error): SchemaReply => ({ description: null, error: error.message }),
     );
     const fieldset = byId('fields');
-    if (reply.schema === null) {
+    if (reply.description === null) {
       fieldset.hidden = true;
       this.probabilities.parentElement?.setAttribute('hidden', '');
       byId('schema-line').textContent = `${reply.error}; write the event as JSON below.`;
       this.payload.value = '{}';
       return;
     }
-    this.fields = fieldsOf(reply.schema);
-    const named = this.fields.some((f) => f.name !== null);
+    const d = reply.description;
+    this.form = formOf(d);
+    if (!d.probabilities) this.probabilities.parentElement?.setAttribute('hidden', '');
+    const output =
+      d.classes === null ? 'a number' : `one of ${d.classes.map((c) => JSON.stringify(c)).join(', ')}`;
     byId('schema-line').textContent =
-      `${this.info.model ?? 'model'}: ${this.fields.length} features${named ? '' : ' (the model has no feature names: positional)'}`;
-    const values = defaultValues(this.fields);
-    this.inputs = this.fields.map((field, i) => {
+      `${this.info.model ?? 'model'}: ${d.steps.join(' → ')}, ${d.features.length} features${d.named ? ' by name' : ' by position (no feature names)'}; answers ${output}`;
+    const values = defaultValues(this.form);
+    this.inputs = this.form.fields.map((field, i) => {
       const id = `feature-${i}`;
       const input =
-        field.kind === 'category'
+        field.kind === 'category' && !field.open
           ? h(
               'select',
               { id, name: field.name ?? id },
@@ -63,15 +66,23 @@ export class TryIt {
               id,
               name: field.name ?? id,
               type: 'text',
-              inputmode: 'decimal',
+              inputmode: field.kind === 'number' ? 'decimal' : null,
               autocomplete: 'off',
+              list: field.kind === 'category' ? `${id}-choices` : null,
               placeholder: field.optional ? 'empty = missing' : '',
             });
       input.value = values[i] ?? '';
       input.addEventListener('input', () => this.fromForm());
-      fieldset.append(
-        h('label', { for: id }, field.kind === 'category' ? `${field.label} (category)` : field.label, input),
-      );
+      const label = field.kind === 'category' ? `${field.label} (category)` : field.label;
+      const choices =
+        field.kind === 'category' && field.open
+          ? h(
+              'datalist',
+              { id: `${id}-choices` },
+              ...field.choices.map((c) => h('option', { value: String(c) })),
+            )
+          : null;
+      fieldset.append(h('label', { for: id }, label, input, choices));
       return input;
     });
     this.fromForm();
@@ -79,7 +90,7 @@ export class TryIt {
 
   private fromForm(): void {
     const built = buildPayload(
-      this.fields,
+      this.form,
       this.inputs.map((i) => i.value),
       this.probabilities.checked,
     );
@@ -99,7 +110,7 @@ export class TryIt {
       return;
     }
     this.error.textContent = '';
-    const read = valuesFromPayload(this.fields, this.payload.value);
+    const read = valuesFromPayload(this.form, this.payload.value);
     if (read === null) return;
     read.values.forEach((v, i) => {
       const input = this.inputs[i];

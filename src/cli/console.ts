@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { type ConsoleServer, startConsole } from '../console/server.js';
 import { UsageError } from '../core/errors.js';
 import type { Emulator } from '../emulator/server.js';
-import type { InputSchema } from '../model/types.js';
+import type { ModelDescription } from '../model/describe.js';
 
 export interface ConsoleFlags {
   /** commander's `--no-console` sets this to false. */
@@ -52,7 +52,7 @@ async function openConsole(
     port: consolePort(flags.consolePort),
     ...(modelPath === undefined
       ? {}
-      : { schema: () => schemaInWorker(modelPath), model: basename(modelPath) }),
+      : { describe: () => describeInWorker(modelPath), model: basename(modelPath) }),
   });
 }
 
@@ -65,13 +65,13 @@ function consolePort(text: string | undefined): number {
   return port;
 }
 
-/** Reads the model's schema on a worker thread (a large pickle takes a while; the emulator keeps serving). */
-function schemaInWorker(modelPath: string): Promise<InputSchema> {
+/** Describes the model on a worker thread (a large pickle takes a while; the emulator keeps serving). */
+function describeInWorker(modelPath: string): Promise<ModelDescription> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./schema-worker.js', import.meta.url), { workerData: modelPath });
-    worker.once('message', (reply: { schema?: InputSchema; error?: string }) => {
+    worker.once('message', (reply: { description?: ModelDescription; error?: string }) => {
       void worker.terminate();
-      if (reply.schema !== undefined) resolve(reply.schema);
+      if (reply.description !== undefined) resolve(reply.description);
       else reject(new Error(reply.error ?? 'the schema reader gave no answer'));
     });
     worker.once('error', reject);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readTreeRss } from '../emulator/sandbox/memory.js';
 import type { Emulator } from '../emulator/server.js';
-import type { InputSchema } from '../model/types.js';
+import type { ModelDescription } from '../model/describe.js';
 import { handleApi, sendJson } from './api.js';
 import { DEFAULT_ASSETS_DIR, loadAssets, sendAsset } from './assets.js';
 import { ApiError, ConsoleError } from './errors.js';
@@ -26,8 +26,8 @@ export interface ConsoleOptions {
   readonly assetsDir?: string;
   /** Invocations kept for the table, replay and percentiles (default 10,000). */
   readonly historySize?: number;
-  /** Reads the served model's input schema (for the try-it form); absent when no model is known. */
-  readonly schema?: () => Promise<InputSchema>;
+  /** Describes the served model (for the try-it form); absent when no model is known. */
+  readonly describe?: () => Promise<ModelDescription>;
   /** The model file's name, shown in the header. */
   readonly model?: string;
 }
@@ -77,7 +77,7 @@ export async function startConsole(emulator: Observed, options: ConsoleOptions =
       bodyLimit: BODY_LIMIT,
       model: options.model ?? null,
     },
-    schema: memoSchema(options.schema),
+    schema: memoSchema(options.describe),
     invoke: invoker.invoke,
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -143,20 +143,20 @@ export async function startConsole(emulator: Observed, options: ConsoleOptions =
   };
 }
 
-/** The schema read once, on the first page that asks (never at startup, never in the function). */
-function memoSchema(read: (() => Promise<InputSchema>) | undefined): () => Promise<SchemaReply> {
+/** The model described once, on the first page that asks (never at startup, never in the function). */
+function memoSchema(read: (() => Promise<ModelDescription>) | undefined): () => Promise<SchemaReply> {
   let reply: Promise<SchemaReply> | null = null;
   return () => {
     reply ??=
       read === undefined
         ? Promise.resolve({
-            schema: null,
+            description: null,
             error: 'no model file is known to the console (serve was started without --model)',
           })
         : read().then(
-            (schema) => ({ schema, error: null }),
+            (description) => ({ description, error: null }),
             (error: unknown) => ({
-              schema: null,
+              description: null,
               error: `cannot read the model's schema: ${error instanceof Error ? error.message : String(error)}`,
             }),
           );

@@ -1,5 +1,5 @@
 // The JSON the console server sends and the page reads (types only: the page's bundle imports them too).
-import type { InputSchema } from '../model/types.js';
+import type { ModelDescription } from '../model/describe.js';
 
 /** One finished invocation as a row of the invocations table (bodies and log are fetched on demand). */
 export interface InvocationSummary {
@@ -117,10 +117,10 @@ export interface ConsoleInfo {
   readonly model: string | null;
 }
 
-/** `GET /api/schema`: the model's input schema, or why there is none. */
+/** `GET /api/schema`: what the model expects and returns (as `lambda-ml describe --json`), or why there is none. */
 export type SchemaReply =
-  | { readonly schema: InputSchema; readonly error: null }
-  | { readonly schema: null; readonly error: string };
+  | { readonly description: ModelDescription; readonly error: null }
+  | { readonly description: null; readonly error: string };
 
 /** `POST /api/invoke` body. */
 export interface InvokeCall {
