@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { StatsMessage } from '../../src/console/wire.js';
 import { byId } from './dom.js';
+import { count } from './format.js';
 
 const HEIGHT = 220;
 
@@ -131,7 +132,7 @@ export class Charts {
     const { edges, counts } = stats.histogram;
     this.plots.get('histogram')?.setData([edges.slice(0, counts.length), counts]);
     byId('histogram-caption').textContent =
-      `Latency histogram (the ${stats.overall.count.toLocaleString('en-US')} invocations kept; last bar: slowest 1%)`;
+      `Latency histogram (the ${count(stats.overall.count)} invocations kept; last bar: slowest 1%)`;
   }
 
   private create(): void {

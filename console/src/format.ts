@@ -6,13 +6,18 @@ export function ms(value: number | null | undefined, digits = 2): string {
   return `${value.toFixed(value >= 100 ? 0 : digits)} ms`;
 }
 
+// One formatter each, made once: toLocaleString builds a new one on every call (slow on a page that
+// redraws its figures every second).
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function count(value: number): string {
-  return value.toLocaleString('en-US');
+  return COUNT.format(value);
 }
 
 export function usd(value: number): string {
   if (value > 0 && value < 0.01) return `$${value.toFixed(4)}`;
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${MONEY.format(value)}`;
 }
 
 export function bytes(value: number): string {

@@ -22,8 +22,6 @@ export class InvocationTable {
   private rendered: HTMLTableRowElement[] = [];
   private selectedSeq: number | null = null;
   private frame = 0;
-  /** Rows newer than this were not on screen before: they flash once. */
-  private newestSeen = 0;
   onOpen: (r: InvocationSummary) => void = () => {};
 
   constructor(
@@ -104,7 +102,6 @@ export class InvocationTable {
       const r = view[n - 1 - (first + i)] as InvocationSummary;
       this.fill(this.rendered[i] as HTMLTableRowElement, r);
     }
-    this.newestSeen = Math.max(this.newestSeen, view[n - 1]?.seq ?? 0);
   }
 
   private displayIndexOf(seq: number): number {
@@ -140,7 +137,6 @@ export class InvocationTable {
     row.dataset.start = r.cold ? 'cold' : 'warm';
     if (selected) row.setAttribute('aria-current', 'true');
     else row.removeAttribute('aria-current');
-    row.classList.toggle('fresh', r.seq > this.newestSeen && this.newestSeen > 0);
     const cells = row.cells;
     const status = statusOf(r);
     (cells[0] as HTMLElement).textContent = clock(r.time);

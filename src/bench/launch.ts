@@ -10,6 +10,8 @@ export interface Launched {
   readonly coldMs: number;
   /** Stops the process (SIGTERM, then SIGKILL) and waits for its exit. */
   stop(): Promise<void>;
+  /** What the process wrote to stderr so far (banners, URLs). */
+  stderr(): string;
 }
 
 /** A port that was free a moment ago (the server is told to listen on it). */
@@ -62,7 +64,7 @@ export async function launch(
       const result = await post(target, agent);
       if (result.status !== 0) {
         const wrong = check(result);
-        if (wrong === null) return { child, coldMs: performance.now() - started, stop };
+        if (wrong === null) return { child, coldMs: performance.now() - started, stop, stderr: () => stderr };
         throw new Error(`wrong answer at cold start: ${wrong}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
