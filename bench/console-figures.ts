@@ -2,12 +2,13 @@
 // serve with the console (nobody watching) and with the console open in Chromium; the page's cost per update
 // with 10,000 invocations in its buffer next to a nearly empty buffer; the page bundle's size.
 // Run: node --import tsx bench/console-figures.ts (after `npm run build`); BENCH_QUICK=1 for a smoke run.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../scripts/chromium.js';
+import { trainTutorialModel } from '../scripts/tutorial-model.js';
 import { answerCheck } from '../src/bench/check.js';
 import { keepAliveAgent, post, targetOf } from '../src/bench/client.js';
 import { freePort, type Launched, launch } from '../src/bench/launch.js';
@@ -23,7 +24,6 @@ const SECONDS = QUICK ? 2 : 5;
 const CLIENTS = 4;
 const PACED_PER_SECOND = 200;
 const PACED_SECONDS = QUICK ? 2 : 5;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAYLOAD = '{"data":[0,0,0,0]}';
 const EXPECTED = '{"statusCode":200,"body":1}';
 const CHECK = answerCheck(EXPECTED);
@@ -142,41 +142,20 @@ const servers: Server[] = [];
 let browser: Browser | null = null;
 try {
   const model = join(dir, 'model.json');
-  const config = join(ROOT, 'config', 'default-training.json');
-  const trained = spawnSync(process.execPath, [
-    join(DIST, 'cli', 'main.js'),
-    'train',
-    '--config',
-    config,
-    '--out',
-    model,
-  ]);
-  if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+  trainTutorialModel(model);
   const arms = new Map<Arm, Server>();
   arms.set('no-console', await serve(model, false));
   arms.set('console, no page', await serve(model, true));
   servers.push(...arms.values());
-  const hasBrowser = existsSync(CHROMIUM);
+  const hasBrowser = existsSync(CHROMIUM_PATH);
   let page: Page | null = null;
   if (hasBrowser) {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const watched = await serve(model, true);
     servers.push(watched);
     arms.set('console + Chromium', watched);
     page = await openPage(browser, watched.consoleUrl as string);
-  } else console.log(`no Chromium at ${CHROMIUM}: the 'console open in a browser' figures are skipped`);
+  } else console.log(`no Chromium at ${CHROMIUM_PATH}: the 'console open in a browser' figures are skipped`);
 
   const p50 = new Map<Arm, number[]>();
   const rate = new Map<Arm, number[]>();

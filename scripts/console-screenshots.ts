@@ -1,30 +1,21 @@
 // Regenerates docs/console-light.png and docs/console-dark.png: the tutorial model served with its console,
 // some traffic (warm and cold calls, a bad request, a try-it answer, an open invocation), Chromium screenshots.
 // Run after `npm run build`: node --import tsx scripts/console-screenshots.ts [outDir]   (default docs/)
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { keepAliveAgent, post, targetOf } from '../src/bench/client.js';
 import { startConsole } from '../src/console/server.js';
 import { startEmulator } from '../src/emulator/server.js';
+import { launchChromium } from './chromium.js';
+import { trainTutorialModel } from './tutorial-model.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const out = resolve(process.argv[2] ?? join(ROOT, 'docs'));
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-shots-'));
 const model = join(dir, 'model.json');
-const config = join(ROOT, 'config', 'default-training.json');
-const trained = spawnSync(process.execPath, [
-  join(DIST, 'cli', 'main.js'),
-  'train',
-  '--config',
-  config,
-  '--out',
-  model,
-]);
-if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+trainTutorialModel(model);
 
 const emulator = await startEmulator({
   host: '127.0.0.1',
@@ -42,10 +33,7 @@ const server = await startConsole(emulator, {
   },
   model: 'model.json',
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 try {
   const send = async (payload: string, clients: number, count: number) => {
     const target = targetOf(emulator.url, payload);

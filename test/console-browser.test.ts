@@ -7,35 +7,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../scripts/chromium.js';
 import { type Fixture, type StartedCli, startCli, startConsoleFixture } from './console-helpers.js';
 import { invoke } from './emulator-helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts', 'test', 'console');
-const present = existsSync(CHROMIUM);
+const present = existsSync(CHROMIUM_PATH);
 if (!present && process.env.CI === 'true') {
-  throw new Error(`the browser tests must run in CI, but ${CHROMIUM} is missing (.ci/run installs chromium)`);
+  throw new Error(
+    `the browser tests must run in CI, but ${CHROMIUM_PATH} is missing (.ci/run installs chromium)`,
+  );
 }
-const skip = present ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium); browser tests skipped`;
+const skip = present
+  ? false
+  : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium); browser tests skipped`;
 const TIMEOUT = 30_000;
 
-async function launch(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // A DNS-rebinding attacker's name that resolves to loopback, as after a rebind.
-      '--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1',
-    ],
-  });
-}
+/** Chromium that resolves a DNS-rebinding attacker's name to loopback, as after a rebind. */
+const launch = (): Promise<Browser> =>
+  launchChromium(['--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1']);
 
 async function openConsole(
   browser: Browser,

@@ -18,17 +18,29 @@ interface Colors {
   readonly c4: string;
 }
 
+/** The theme's chart colours as rgb() (the variables hold light-dark() pairs a canvas cannot read). */
 function colors(): Colors {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string) => css.getPropertyValue(name).trim();
-  return {
-    text: v('--muted'),
-    grid: v('--line'),
-    c1: v('--c1'),
-    c2: v('--c2'),
-    c3: v('--c3'),
-    c4: v('--c4'),
+  const probe = document.createElement('span');
+  document.body.append(probe);
+  const resolve = (name: string) => {
+    probe.style.color = `var(${name})`;
+    return getComputedStyle(probe).color;
   };
+  const c = {
+    text: resolve('--muted'),
+    grid: resolve('--line'),
+    c1: resolve('--c1'),
+    c2: resolve('--c2'),
+    c3: resolve('--c3'),
+    c4: resolve('--c4'),
+  };
+  probe.remove();
+  return c;
+}
+
+/** `rgb(r, g, b)` with an alpha. */
+function translucent(rgb: string, alpha: number): string {
+  return rgb.replace(/^rgb\((.*)\)$/, `rgba($1, ${alpha})`);
 }
 
 function axes(c: Colors, yLabel: string, xTime = true): uPlot.Axis[] {
@@ -74,7 +86,7 @@ const builds: Record<string, Build> = {
       {
         label: 'calls',
         stroke: c.c1,
-        fill: `${c.c1}66`,
+        fill: translucent(c.c1, 0.4),
         paths: uPlot.paths.bars?.({ size: [0.9, 80], align: 1 }),
         points: { show: false },
       },
