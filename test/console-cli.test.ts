@@ -59,13 +59,15 @@ describe('lambda-ml start with the console', () => {
 describe('lambda-ml serve without a model', () => {
   let started: Awaited<ReturnType<typeof startCli>>;
   before(async () => {
-    started = await startCli(['serve', '--port', '0']);
+    // A --bootstrap runtime has no model: the built-in handler would need one.
+    const runtime = join(import.meta.dirname, 'fixtures', 'emulator', 'runtime.mjs');
+    started = await startCli(['serve', '--port', '0', '--bootstrap', process.execPath, runtime]);
   });
   after(async () => {
     await started?.stop();
   });
 
-  it('still serves the console; try-it explains there is no schema', async () => {
+  it('still serves the console; try-it explains there is no model to describe', async () => {
     const consoleUrl = new URL(started.consoleUrl as string);
     const token = consoleUrl.searchParams.get('token') as string;
     const schema = JSON.parse(

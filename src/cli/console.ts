@@ -40,6 +40,11 @@ export async function attachConsole(
   }
 }
 
+/** Refuses a bad console flag before anything starts (the message names the flag). */
+export function checkConsoleFlags(flags: ConsoleFlags): void {
+  consolePort(flags.consolePort);
+}
+
 /** Starts the console unless `--no-console`; null when off. */
 async function openConsole(
   emulator: Emulator,

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, optionsFromRaw } from '../../emulator/options.js';
-import { addConsoleOptions, attachConsole, type ConsoleFlags } from '../console.js';
+import { addConsoleOptions, attachConsole, type ConsoleFlags, checkConsoleFlags } from '../console.js';
 import { announce, checkModelExists, DEFAULT_MODEL, serveFunction } from '../serving.js';
 
 interface ServeFlags extends ConsoleFlags {
@@ -62,6 +62,7 @@ export function registerServe(program: Command): void {
     .option('--no-fail-fast', 'start instances lazily on the first call only, as Lambda does')
     .argument('[bootstrapArgs...]', 'arguments for --bootstrap that start with "-", after "--"');
   addConsoleOptions(command).action(async (bootstrapArgs: string[], flags: ServeFlags) => {
+    checkConsoleFlags(flags);
     const bootstrap = flags.bootstrap === undefined ? undefined : [...flags.bootstrap, ...bootstrapArgs];
     const raw = optionsFromRaw({ ...flags, bootstrap });
     // The built-in prediction handler needs a model: the one `start` trains unless one is named.

@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { optionsFromRaw } from '../../emulator/options.js';
-import { addConsoleOptions, attachConsole, type ConsoleFlags } from '../console.js';
+import { addConsoleOptions, attachConsole, type ConsoleFlags, checkConsoleFlags } from '../console.js';
 import { ensureModel } from '../ensure-model.js';
 import { readJsonConfig } from '../files.js';
 import { announce, DEFAULT_CONFIG, DEFAULT_MODEL, serveFunction } from '../serving.js';
@@ -25,6 +25,7 @@ export function registerStart(program: Command): void {
     .option('--port <port>', 'port to listen on, 0 = any free one (env PORT; default 9000)')
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)');
   addConsoleOptions(command).action(async (flags: StartFlags) => {
+    checkConsoleFlags(flags);
     const configPath = resolve(flags.config);
     const modelPath = resolve(flags.model);
     const config = readJsonConfig(configPath);
