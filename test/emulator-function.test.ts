@@ -53,6 +53,39 @@ describe('emulator with the real runtime client and prediction function', () => 
     assert.deepEqual(JSON.parse(reply.body), { statusCode: 200, body: 1 });
   });
 
+  it('answers a Distributed Map batch (indexed CSV rows) in item order, with probabilities', async () => {
+    // scikit-learn 1.2.1's answers for these rows are in test/function-handler.test.ts.
+    const reply = await invoke(emu.url, {
+      Items: [
+        { index: 10, row: { f0: '0', f1: '0', f2: '0', f3: '0' } },
+        { index: 11, row: { f0: '1.5', f1: '-0.3', f2: '2.0', f3: '0.1' } },
+        { index: 12, row: { f0: '-2', f1: '1', f2: '0.5', f3: '-1' } },
+      ],
+      BatchInput: { indexed: true, probabilities: true },
+    });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['x-amz-function-error'], undefined, reply.body);
+    assert.deepEqual(JSON.parse(reply.body), [
+      { index: 10, prediction: 1, probabilities: [0.1780616183476214, 0.8219383816523785] },
+      { index: 11, prediction: 0, probabilities: [0.6721491173902227, 0.3278508826097773] },
+      { index: 12, prediction: 1, probabilities: [0.1597692655048478, 0.8402307344951521] },
+    ]);
+  });
+
+  it('fails a batch with a bad row as Prediction.InvalidItems (a function error Step Functions does not retry)', async () => {
+    const reply = await invoke(emu.url, {
+      Items: [
+        { index: 0, row: { f0: '0', f1: '0', f2: '0', f3: '0' } },
+        { index: 1, row: { f0: 'x', f1: '0', f2: '0', f3: '0' } },
+      ],
+      BatchInput: { indexed: true },
+    });
+    assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+    const error = JSON.parse(reply.body) as { errorType: string; errorMessage: string };
+    assert.equal(error.errorType, 'Prediction.InvalidItems');
+    assert.match(error.errorMessage, /row 1 column "f0" is "x"; expected a number/);
+  });
+
   it('serves the same prediction as a Function URL request', async () => {
     const reply = await call(emu.url, {
       path: '/',

@@ -209,10 +209,14 @@ describe('lambda-ml cost', () => {
 });
 
 describe('lambda-ml synth and deploy', () => {
-  it('synthesizes offline and lists the template resources', async () => {
+  it('synthesizes offline and lists the template resources, rollout and batch pipeline included', async () => {
     const out = mkdtempSync(join(tmpdir(), 'infra-cli-synth-'));
     try {
-      const run = await cli(['synth', '--out', out, '--memory', '2048'], {}, SYNTH_MS);
+      const run = await cli(
+        ['synth', '--out', out, '--memory', '2048', '--rollout', 'linear', '--batch'],
+        {},
+        SYNTH_MS,
+      );
       assert.equal(run.code, 0, run.stderr);
       for (const type of [
         'AWS::Lambda::Function',
@@ -220,6 +224,10 @@ describe('lambda-ml synth and deploy', () => {
         'AWS::Lambda::Url',
         'AWS::Logs::LogGroup',
         'AWS::CloudWatch::Alarm',
+        'AWS::CodeDeploy::DeploymentGroup',
+        'AWS::CodeDeploy::DeploymentConfig',
+        'AWS::StepFunctions::StateMachine',
+        'AWS::S3::Bucket',
       ]) {
         assert.match(run.stdout, new RegExp(type.replaceAll(':', '\\:')));
       }

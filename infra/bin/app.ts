@@ -1,6 +1,6 @@
 // The CDK app entry (`cdk synth` / `cdk deploy` run it): options come from CDK context (-c key=value).
 import { App } from 'aws-cdk-lib';
-import { optionsFromContext } from '../lib/context.js';
+import { batchFromContext, optionsFromContext } from '../lib/context.js';
 import { applyNag } from '../lib/nag.js';
 import { InfraOptionError } from '../lib/options.js';
 import { LambdaMlStack } from '../lib/stack.js';
@@ -18,6 +18,7 @@ function build(app: App): void {
         ? { buildArgs: { MODEL_SHA256: modelSha256 } }
         : {}),
     },
+    batch: batchFromContext(context),
   });
   applyNag(app);
 }

@@ -8,11 +8,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type ModelFunctionOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { SafeRollout } from './rollout.js';
+import { type RolloutOptions, resolveRollout, resolveScaling } from './rollout-options.js';
 
 /** The repository root: the image asset's build context (its .dockerignore keeps it small). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface ModelFunctionProps extends ModelFunctionOptions {
+export interface ModelFunctionProps extends ModelFunctionOptions, RolloutOptions {
   /** Build context for the image. Default: the repository root. */
   readonly imageDirectory?: string;
   /** Dockerfile path relative to the build context. Default: container/Dockerfile. */
@@ -32,11 +34,16 @@ export class ModelFunction extends Construct {
     readonly p99Duration: cloudwatch.Alarm;
   };
   readonly options: ResolvedOptions;
+  /** CodeDeploy moves `live` to each new version (canary by default) and rolls back on the alarms. */
+  readonly rollout: SafeRollout;
 
   constructor(scope: Construct, id: string, props: ModelFunctionProps = {}) {
     super(scope, id);
     const options = resolveOptions(props);
     this.options = options;
+    // Checked before any resource exists, like the options above.
+    resolveRollout(props);
+    const scaling = resolveScaling(props, options.provisionedConcurrency, options.reservedConcurrency);
     const arm = options.architecture === 'arm64';
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -83,6 +90,17 @@ export class ModelFunction extends Construct {
       );
     }
     this.alarms = this.createAlarms(options);
+    this.rollout = new SafeRollout(this, 'Rollout', {
+      ...props,
+      alias: this.alias,
+      rollbackAlarms: [this.alarms.errors, this.alarms.p99Duration],
+    });
+    if (scaling !== null) {
+      // Application Auto Scaling uses its Lambda service-linked role: no role is created here.
+      this.alias
+        .addAutoScaling({ minCapacity: scaling.min, maxCapacity: scaling.max })
+        .scaleOnUtilization({ utilizationTarget: scaling.utilizationTarget });
+    }
   }
 
   /** A role limited to writing this function's log group (ECR pull rights are added by the image asset). */
@@ -100,8 +118,13 @@ export class ModelFunction extends Construct {
     return role;
   }
 
+  /**
+   * Errors and p99 duration use one-minute periods so they can fire within a rollout step (CodeDeploy
+   * rolls back on them); throttles, which say nothing about a version, keep five minutes.
+   */
   private createAlarms(options: ResolvedOptions): ModelFunction['alarms'] {
     const period = Duration.minutes(5);
+    const minute = Duration.minutes(1);
     const fn = this.function;
     const atLeastOne = {
       threshold: 1,
@@ -112,7 +135,7 @@ export class ModelFunction extends Construct {
     return {
       errors: new cloudwatch.Alarm(this, 'ErrorsAlarm', {
         ...atLeastOne,
-        metric: fn.metricErrors({ period, statistic: 'Sum' }),
+        metric: fn.metricErrors({ period: minute, statistic: 'Sum' }),
         alarmDescription: 'lambda-ml: the function returned errors (handler threw, timed out or crashed)',
       }),
       throttles: new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
@@ -122,11 +145,12 @@ export class ModelFunction extends Construct {
       }),
       p99Duration: new cloudwatch.Alarm(this, 'P99DurationAlarm', {
         threshold: options.durationAlarmMs,
-        evaluationPeriods: 3,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        metric: fn.metricDuration({ period, statistic: 'p99' }),
-        alarmDescription: `lambda-ml: p99 duration above ${options.durationAlarmMs} ms for 15 minutes`,
+        metric: fn.metricDuration({ period: minute, statistic: 'p99' }),
+        alarmDescription: `lambda-ml: p99 duration above ${options.durationAlarmMs} ms in 3 of the last 5 minutes`,
       }),
     };
   }

@@ -91,6 +91,7 @@ describe('ModelFunction defaults', () => {
       MetricName: 'Errors',
       Statistic: 'Sum',
       Threshold: 1,
+      Period: 60,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Throttles',
@@ -102,7 +103,80 @@ describe('ModelFunction defaults', () => {
       ExtendedStatistic: 'p99',
       Threshold: 1000,
       ComparisonOperator: 'GreaterThanThreshold',
+      // One-minute datapoints, 3 of 5: fires within a 5-minute canary step (CodeDeploy rolls back on it).
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
     });
+  });
+
+  it('rolls each new version out as a 10% canary for 5 minutes, rolling back on the error and p99 alarms', () => {
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      ComputePlatform: 'Lambda',
+      TrafficRoutingConfig: {
+        Type: 'TimeBasedCanary',
+        TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 5 },
+      },
+    });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: { Ref: Match.stringLikeRegexp('ModelRolloutConfig') },
+      DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      AlarmConfiguration: {
+        Enabled: true,
+        Alarms: [
+          { Name: { Ref: Match.stringLikeRegexp('ModelErrorsAlarm') } },
+          { Name: { Ref: Match.stringLikeRegexp('ModelP99DurationAlarm') } },
+        ],
+      },
+      AutoRollbackConfiguration: {
+        Enabled: true,
+        Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+    });
+    // CloudFormation hands every change of the alias's version to that deployment group.
+    template.hasResource('AWS::Lambda::Alias', {
+      UpdatePolicy: {
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: { Ref: Match.stringLikeRegexp('ModelRolloutDeploymentGroupApplication') },
+          DeploymentGroupName: { Ref: Match.stringLikeRegexp('ModelRolloutDeploymentGroup') },
+        },
+      },
+    });
+  });
+
+  it('gives CodeDeploy a role that may move only the live alias and read only the rollback alarms', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'codedeploy.amazonaws.com' } }],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('ModelRolloutServiceRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+            Effect: 'Allow',
+            Resource: { Ref: Match.stringLikeRegexp('ModelLive') },
+          },
+          {
+            Action: 'cloudwatch:DescribeAlarms',
+            Effect: 'Allow',
+            Resource: [
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('ModelErrorsAlarm'), 'Arn'] },
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('ModelP99DurationAlarm'), 'Arn'] },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('scales nothing and creates no batch pipeline unless asked', () => {
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
   });
 
   it('outputs the function name, alias ARN and URL', () => {
@@ -142,6 +216,29 @@ describe('ModelFunction options', () => {
       ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: 250 });
+    // Provisioned concurrency scales from 2 up to 4 x 2 = 8, capped at the reserved 5, keeping 70% busy.
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'lambda',
+      ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+      MinCapacity: 2,
+      MaxCapacity: 5,
+      ResourceId: { 'Fn::Join': ['', Match.arrayWith([':live'])] },
+      RoleARN: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp('AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency'),
+          ]),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+        TargetValue: 0.7,
+      },
+    });
     assert.equal(image.platform, 'linux/amd64');
     assert.deepEqual(image.dockerBuildArgs, { MODEL_SHA256: 'ab'.repeat(32) });
   });
@@ -155,5 +252,43 @@ describe('ModelFunction options', () => {
       Annotations.fromStack(quiet.stack).findWarning('*', Match.stringLikeRegexp('anyone')).length,
       0,
     );
+  });
+
+  it('linear: 25% more every 2 minutes, warning that the step is shorter than the alarms need', () => {
+    const { stack, template } = synth({
+      rollout: 'linear',
+      rolloutPercent: 25,
+      rolloutIntervalMinutes: 2,
+      provisionedConcurrency: 3,
+      provisionedConcurrencyMax: 12,
+      provisionedUtilizationTarget: 0.5,
+    });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      TrafficRoutingConfig: {
+        Type: 'TimeBasedLinear',
+        TimeBasedLinear: { LinearPercentage: 25, LinearInterval: 2 },
+      },
+    });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Model/Rollout',
+      Match.stringLikeRegexp('rollback alarms need 3 minutes'),
+    );
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 3,
+      MaxCapacity: 12,
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 0.5 },
+    });
+  });
+
+  it('all-at-once: the predefined CodeDeploy config, still with alarm rollback, and no warning', () => {
+    const { stack, template } = synth({ rollout: 'all-at-once' });
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentConfig', 0);
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      AutoRollbackConfiguration: { Enabled: true, Events: Match.arrayWith(['DEPLOYMENT_STOP_ON_ALARM']) },
+    });
+    assert.equal(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).length, 0);
   });
 });

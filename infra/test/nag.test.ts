@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { BatchScoringOptions } from '../lib/batch-options.js';
 import { applyNag } from '../lib/nag.js';
 import { LambdaMlStack } from '../lib/stack.js';
 
-function synthWithNag(extra?: (stack: LambdaMlStack) => void): { template: string; report: unknown } {
+function synthWithNag(
+  extra?: (stack: LambdaMlStack) => void,
+  batch?: BatchScoringOptions,
+): { template: string; report: unknown } {
   const app = new App();
   const stack = new LambdaMlStack(app, 'Nag', {
     model: { provisionedConcurrency: 1, reservedConcurrency: 2 },
+    ...(batch === undefined ? {} : { batch }),
   });
   extra?.(stack);
   applyNag(app);
@@ -23,10 +28,30 @@ function synthWithNag(extra?: (stack: LambdaMlStack) => void): { template: strin
 }
 
 describe('cdk-nag AwsSolutionsChecks', () => {
-  it('reports zero findings and needs no acknowledgements', () => {
+  it('reports zero findings and needs no acknowledgements for the function, its rollout and scaling', () => {
     const { template, report } = synthWithNag();
     assert.deepEqual((report as { pluginReports: unknown[] }).pluginReports, []);
     assert.doesNotMatch(template, /rules_to_suppress/);
+  });
+
+  it('with the batch pipeline: zero findings, each acknowledgement a named wildcard with its reason', () => {
+    const { template, report } = synthWithNag(undefined, {});
+    assert.deepEqual((report as { pluginReports: unknown[] }).pluginReports, []);
+    const resources = Object.values(JSON.parse(template).Resources) as Array<{
+      Metadata?: { cdk_nag?: { rules_to_suppress?: Array<{ id: string; reason: string }> } };
+    }>;
+    const acknowledged = resources.flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    const ids = new Set(acknowledged.map((a) => a.id));
+    assert.deepEqual([...ids].map((id) => id.replace(/[A-Z][A-Za-z]+[0-9A-F]{8}/g, '<id>')).sort(), [
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::<<id>.Arn>/input/*]',
+      'AwsSolutions-IAM5[Resource::<<id>.Arn>/output/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"<id>"}]}]}/ScoreCsv:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"<id>"}]}]}/ScoreJsonLines:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"<id>"}]}]}:*]',
+      'AwsSolutions-S1',
+    ]);
+    for (const { reason } of acknowledged) assert.ok(reason.length > 40, reason);
   });
 
   it('does fail synth on a finding (the check is live)', (t) => {
@@ -48,9 +73,9 @@ describe('cdk-nag AwsSolutionsChecks', () => {
 });
 
 describe('synthesis', () => {
-  it('gives identical templates twice, with no timestamps', () => {
-    const first = synthWithNag().template;
-    const second = synthWithNag().template;
+  it('gives identical templates twice (batch pipeline included), with no timestamps', () => {
+    const first = synthWithNag(undefined, {}).template;
+    const second = synthWithNag(undefined, {}).template;
     assert.equal(first, second);
     assert.doesNotMatch(first, /20\d\d-\d\d-\d\dT\d\d:/);
   });

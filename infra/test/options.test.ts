@@ -1,8 +1,10 @@
-// Invalid infrastructure options fail synth naming the option; CDK context strings map onto the options.
+// Invalid infrastructure options (function, rollout, batch) fail synth naming the option; CDK context maps onto them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
-import { optionsFromContext } from '../lib/context.js';
+import type { BatchScoringOptions } from '../lib/batch-options.js';
+import { batchFromContext, optionsFromContext } from '../lib/context.js';
+import type { ModelFunctionProps } from '../lib/model-function.js';
 import { InfraOptionError, type ModelFunctionOptions, resolveOptions } from '../lib/options.js';
 import { LambdaMlStack } from '../lib/stack.js';
 
@@ -93,6 +95,137 @@ describe('optionsFromContext', () => {
     assert.throws(
       () => optionsFromContext((key) => (key === 'memory' ? 'lots' : undefined)),
       /memorySize \(context key 'memory'\) must be a number, got 'lots'/,
+    );
+  });
+});
+
+describe('invalid rollout and scaling options fail synth naming the option', () => {
+  const cases: Array<[string, ModelFunctionProps, RegExp]> = [
+    [
+      'unknown strategy',
+      { rollout: 'blue-green' as never },
+      /rollout must be one of canary, linear, all-at-once, got blue-green/,
+    ],
+    ['0 percent', { rolloutPercent: 0 }, /rolloutPercent must be an integer from 1 to 99, got 0/],
+    ['100 percent', { rolloutPercent: 100 }, /rolloutPercent must be an integer from 1 to 99/],
+    [
+      '0-minute step',
+      { rolloutIntervalMinutes: 0 },
+      /rolloutIntervalMinutes must be an integer from 1 to 2880/,
+    ],
+    [
+      'a maximum below provisioned',
+      { provisionedConcurrency: 4, provisionedConcurrencyMax: 2 },
+      /provisionedConcurrencyMax must be an integer from 4 to 100000, got 2/,
+    ],
+    [
+      'a maximum above reserved',
+      { provisionedConcurrency: 2, reservedConcurrency: 5, provisionedConcurrencyMax: 6 },
+      /provisionedConcurrencyMax \(6\) must not exceed reservedConcurrency \(5\)/,
+    ],
+    [
+      'a maximum without provisioned concurrency',
+      { provisionedConcurrencyMax: 6 },
+      /provisionedConcurrencyMax needs provisionedConcurrency/,
+    ],
+    [
+      'a utilisation target of 95%',
+      { provisionedConcurrency: 1, provisionedUtilizationTarget: 0.95 },
+      /provisionedUtilizationTarget must be from 0.1 to 0.9, got 0.95/,
+    ],
+  ];
+  for (const [name, model, message] of cases) {
+    it(`rejects ${name}`, () => {
+      assert.throws(
+        () => new LambdaMlStack(new App(), 'Bad', { model }),
+        (error: unknown) => error instanceof InfraOptionError && message.test(error.message),
+      );
+    });
+  }
+
+  it('reads the rollout keys from CDK context', () => {
+    const context: Record<string, unknown> = {
+      rollout: 'linear',
+      rolloutPercent: '20',
+      rolloutMinutes: '4',
+      provisionedMax: '9',
+      provisionedTarget: '0.6',
+    };
+    assert.deepEqual(
+      optionsFromContext((key) => context[key]),
+      {
+        rollout: 'linear',
+        rolloutPercent: 20,
+        rolloutIntervalMinutes: 4,
+        provisionedConcurrencyMax: 9,
+        provisionedUtilizationTarget: 0.6,
+      },
+    );
+  });
+});
+
+describe('invalid batch options fail synth naming the option', () => {
+  const bad: Array<[string, BatchScoringOptions, RegExp]> = [
+    [
+      '0 concurrency',
+      { maxConcurrency: 0 },
+      /batch maxConcurrency must be an integer from 1 to 10000, got 0/,
+    ],
+    [
+      'rows above the handler limit',
+      { rowsPerBatch: 10_001 },
+      /batch rowsPerBatch must be an integer from 1 to 10000/,
+    ],
+    [
+      'negative tolerance',
+      { toleratedFailurePercent: -1 },
+      /toleratedFailurePercent must be from 0 to 100, got -1/,
+    ],
+    ['11 retries', { retryAttempts: 11 }, /batch retryAttempts must be an integer from 0 to 10, got 11/],
+    ['odd log retention', { logRetentionDays: 2 }, /batch logRetentionDays must be one of 1, 3/],
+  ];
+  for (const [name, batch, message] of bad) {
+    it(`rejects ${name}`, () => {
+      assert.throws(
+        () => new LambdaMlStack(new App(), 'Bad', { batch }),
+        (error: unknown) => error instanceof InfraOptionError && message.test(error.message),
+      );
+    });
+  }
+
+  it('is off unless -c batch=true or a batch key is given; context values are typed', () => {
+    assert.equal(
+      batchFromContext(() => undefined),
+      undefined,
+    );
+    assert.equal(
+      batchFromContext((key) => (key === 'batch' ? 'false' : undefined)),
+      undefined,
+    );
+    assert.deepEqual(
+      batchFromContext((key) => (key === 'batch' ? 'true' : undefined)),
+      {},
+    );
+    const context: Record<string, unknown> = {
+      batchConcurrency: '25',
+      batchRows: '200',
+      batchProbabilities: 'true',
+    };
+    assert.deepEqual(
+      batchFromContext((key) => context[key]),
+      {
+        maxConcurrency: 25,
+        rowsPerBatch: 200,
+        probabilities: true,
+      },
+    );
+    assert.throws(
+      () => batchFromContext((key) => (key === 'batchRows' ? 'many' : undefined)),
+      /context key 'batchRows'/,
+    );
+    assert.throws(
+      () => batchFromContext((key) => (key === 'batch' ? 'yes please' : undefined)),
+      /true or false/,
     );
   });
 });

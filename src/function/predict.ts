@@ -4,6 +4,7 @@ import { flattenRows, predictBatch } from '../model/batch.js';
 import { describeModel, type ModelDescription } from '../model/describe.js';
 import { PredictInputError } from '../model/errors.js';
 import type { ClassLabel, Predictor } from '../model/types.js';
+import { answerBatch, type BatchAnswer, isBatchEvent } from './batch-event.js';
 import { BadRequestError } from './errors.js';
 import { type HttpResponse, httpResponse, isHttpEvent, methodOf, readHttpPayload } from './http-event.js';
 import { type PredictionRequest, requestParser } from './request.js';
@@ -36,7 +37,10 @@ export interface DirectResponse {
   readonly body: Prediction | Prediction[] | ModelDescription | { readonly error: string };
 }
 
-export type PredictionHandler = (event: unknown, context?: unknown) => Promise<DirectResponse | HttpResponse>;
+export type PredictionHandler = (
+  event: unknown,
+  context?: unknown,
+) => Promise<DirectResponse | HttpResponse | BatchAnswer[]>;
 
 /**
  * Anything that is not a bad request (a bug in a model) propagates: the runtime reports it as a function
@@ -59,6 +63,8 @@ export function createPredictionHandler(predictor: Predictor): PredictionHandler
     }
   };
   return async (event) => {
+    // A Distributed Map batch with a bad row throws (Prediction.InvalidItems), so the map fails that batch.
+    if (isBatchEvent(event)) return answerBatch(predictor, parse, event, predictBody);
     if (!isHttpEvent(event)) return answer(event);
     if (methodOf(event) === 'GET') return httpResponse(200, schema);
     let payload: unknown;

@@ -14,6 +14,21 @@ describe('contextArgs', () => {
       contextArgs({ memory: '2048', publicUrl: true, provisioned: '1', context: ['durationAlarmMs=500'] }),
       ['-c', 'memory=2048', '-c', 'provisioned=1', '-c', 'urlAuth=NONE', '-c', 'durationAlarmMs=500'],
     );
+    assert.deepEqual(
+      contextArgs({ rollout: 'linear', rolloutMinutes: '4', provisionedMax: '8', batch: true, batchRows: '500' }),
+      [
+        '-c',
+        'rollout=linear',
+        '-c',
+        'rolloutMinutes=4',
+        '-c',
+        'provisionedMax=8',
+        '-c',
+        'batch=true',
+        '-c',
+        'batchRows=500',
+      ],
+    );
     assert.deepEqual(contextArgs({}), []);
   });
 

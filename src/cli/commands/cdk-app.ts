@@ -25,6 +25,13 @@ export interface InfraFlags {
   readonly reserved?: string;
   readonly publicUrl?: boolean;
   readonly stackName?: string;
+  readonly rollout?: string;
+  readonly rolloutPercent?: string;
+  readonly rolloutMinutes?: string;
+  readonly provisionedMax?: string;
+  readonly batch?: boolean;
+  readonly batchConcurrency?: string;
+  readonly batchRows?: string;
   readonly context?: string[];
 }
 
@@ -39,6 +46,16 @@ export function addInfraOptions(command: Command): Command {
     .option('--provisioned <n>', 'provisioned concurrency on the live alias')
     .option('--reserved <n>', 'reserved concurrency of the function')
     .option('--public-url', 'make the Function URL public (auth NONE); default is AWS_IAM auth')
+    .option('--rollout <strategy>', 'how a new version takes traffic: canary (default), linear, all-at-once')
+    .option('--rollout-percent <n>', 'percent of traffic per rollout step (default 10)')
+    .option('--rollout-minutes <n>', 'minutes per rollout step (default 5 canary, 3 linear)')
+    .option(
+      '--provisioned-max <n>',
+      'upper bound when provisioned concurrency scales (default 4x --provisioned)',
+    )
+    .option('--batch', 'add the S3 + Step Functions batch-scoring pipeline (lambda-ml batch-submit)')
+    .option('--batch-concurrency <n>', 'batches invoked at once by a batch run (default 10)')
+    .option('--batch-rows <n>', 'rows per invocation in a batch run (default 1000)')
     .option('--stack-name <name>', 'CloudFormation stack name (default LambdaMl)')
     .option('-c, --context <key=value...>', 'any other CDK context value (see docs/deploy.md)');
 }
@@ -54,6 +71,13 @@ export function contextArgs(flags: InfraFlags): string[] {
     ['provisioned', flags.provisioned],
     ['reserved', flags.reserved],
     ['urlAuth', flags.publicUrl ? 'NONE' : undefined],
+    ['rollout', flags.rollout],
+    ['rolloutPercent', flags.rolloutPercent],
+    ['rolloutMinutes', flags.rolloutMinutes],
+    ['provisionedMax', flags.provisionedMax],
+    ['batch', flags.batch ? 'true' : undefined],
+    ['batchConcurrency', flags.batchConcurrency],
+    ['batchRows', flags.batchRows],
     ['stackName', flags.stackName],
   ];
   const args = pairs.flatMap(([key, value]) => (value === undefined ? [] : ['-c', `${key}=${value}`]));
