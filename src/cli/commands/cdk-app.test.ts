@@ -15,7 +15,13 @@ describe('contextArgs', () => {
       ['-c', 'memory=2048', '-c', 'provisioned=1', '-c', 'urlAuth=NONE', '-c', 'durationAlarmMs=500'],
     );
     assert.deepEqual(
-      contextArgs({ rollout: 'linear', rolloutMinutes: '4', provisionedMax: '8', batch: true, batchRows: '500' }),
+      contextArgs({
+        rollout: 'linear',
+        rolloutMinutes: '4',
+        provisionedMax: '8',
+        batch: true,
+        batchRows: '500',
+      }),
       [
         '-c',
         'rollout=linear',
