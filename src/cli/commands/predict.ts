@@ -7,8 +7,9 @@ import { RowReader } from '../../function/rows.js';
 import { type Predictor, predictsProbabilities } from '../../model/types.js';
 import { loadAnyModelFile, MODEL_FILE_HELP } from '../../readers/load-any.js';
 import { type InputFormat, readRows } from '../row-input.js';
+import { addRemoteOptions, type RemoteFlags, remoteFlags, wantsRemote } from './predict-remote-flags.js';
 
-interface PredictFlags {
+interface PredictFlags extends Partial<RemoteFlags> {
   readonly model: string;
   readonly input?: string;
   readonly format?: string;
@@ -23,14 +24,14 @@ export function answerRow(predictor: Predictor, reader: RowReader, value: unknow
   return JSON.stringify({ prediction, probabilities: Array.from(predictor.predictProba(row)) });
 }
 
-function formatFlag(value: string | undefined): InputFormat | undefined {
+export function formatFlag(value: string | undefined): InputFormat | undefined {
   if (value === undefined || value === 'jsonl' || value === 'csv') return value;
   throw new UsageError(`--format must be jsonl or csv, got '${value}'`);
 }
 
 export function registerPredict(program: Command): void {
-  program
-    .command('predict')
+  // The remote options (--endpoint, --function, ...) come first in the help: see predict-remote-flags.ts.
+  addRemoteOptions(program.command('predict'))
     .description(
       'predict rows from JSON lines (arrays by position, or objects by feature name) or a CSV file with a header',
     )
@@ -44,6 +45,10 @@ export function registerPredict(program: Command): void {
     .action(async (flags: PredictFlags) => {
       const format = formatFlag(flags.format);
       const predictor = loadAnyModelFile(flags.model);
+      if (wantsRemote(flags)) {
+        const { predictRemote } = await import('./predict-remote.js');
+        return predictRemote(remoteFlags(flags), predictor);
+      }
       const reader = new RowReader(predictor.schema);
       let failed = 0;
       const out: string[] = [];
