@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   start: async () => (await import('./commands/start.js')).registerStart,
   train: async () => (await import('./commands/train.js')).registerTrain,
   predict: async () => (await import('./commands/predict.js')).registerPredict,
+  'batch-submit': async () => (await import('./commands/batch-submit.js')).registerBatchSubmit,
   dataset: async () => (await import('./commands/dataset.js')).registerDataset,
   convert: async () => (await import('./commands/convert.js')).registerConvert,
   describe: async () => (await import('./commands/describe.js')).registerDescribe,
