@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerCheck } from '../src/bench/check.js';
 import { targetOf } from '../src/bench/client.js';
 import { freePort, launch } from '../src/bench/launch.js';
 import { median } from '../src/bench/stats.js';
@@ -53,7 +54,7 @@ async function remote(concurrency: number, out: string): Promise<Sample> {
   const emulator = await launch(
     [...serve, '--concurrency', String(concurrency), '--memory', String(MEMORY_MB), '--timeout', '60'],
     targetOf(url, '{"data":[0,0,0,0]}'),
-    '{"statusCode":200,"body":1}',
+    answerCheck('{"statusCode":200,"body":1}'),
   );
   try {
     const args = ['predict', '--model', model, '--input', input, '--output', out, '--endpoint', url];
