@@ -214,6 +214,19 @@ describe('lambda-ml predict --endpoint (fan-out through the emulator)', () => {
     assert.match(run.stderr, /600 rows, 0 refused, 3 chunks/);
   });
 
+  it('sends the --function name and --qualifier through the SDK; an unknown function stops at chunk 1 (404)', async () => {
+    const { path, local } = input('named.jsonl', rows(300));
+    const named = await remote(path, '--function', 'lambda-ml', '--qualifier', 'live');
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(named.stdout, local);
+    const unknown = await remote(path, '--function', 'no-such-function');
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      /chunk 1 \(rows 1-300, input lines 1-300\) failed on http:\/\/127\.0\.0\.1:\d+: 404 ResourceNotFoundException: .*\(not retried: a retry cannot fix it\)/,
+    );
+  });
+
   it('refuses remote-only flags without a remote target, naming them', async () => {
     const { path } = input('small.jsonl', rows(10));
     const local = await cli(['predict', '--model', model, '--input', path, '--concurrency', '4', '--resume']);
