@@ -128,6 +128,12 @@ export class RowReader {
         `${where} is ${x === null ? 'null' : 'NaN'} (a missing value), but ${describeFeature(f, j)} does not accept missing values; expected ${expectedValue(f)}`,
       );
     }
+    if (f.kind === 'ignored') {
+      if (typeof x === 'number' || typeof x === 'string') return x;
+      throw new BadRequestError(
+        `${where} is ${kindOf(x)}; expected a number or a string (the model ignores it)`,
+      );
+    }
     if (f.kind === 'number') {
       if (typeof x === 'number' && Number.isFinite(x)) return x;
       throw new BadRequestError(`${where} is ${kindOf(x)}; expected ${expectedValue(f)}`);
@@ -160,6 +166,7 @@ function describeFeature(f: FeatureSpec, j: number): string {
 
 function expectedValue(f: FeatureSpec): string {
   if (f.kind === 'number') return 'a finite number';
+  if (f.kind === 'ignored') return 'any number or string (the model ignores this column)';
   const cats = f.categories ?? [];
   if (cats.length === 0) return `a ${categoryType(f)}`;
   return `a ${categoryType(f)} such as ${listCategories(cats)}`;

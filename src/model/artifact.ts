@@ -13,7 +13,15 @@ import { ArtifactError } from './errors.js';
 import { kindHandler } from './kinds.js';
 import { ARTIFACT_FORMAT, type ModelArtifact, nameFeatures, type Predictor } from './types.js';
 
+/** What `train` writes (tree models, no feature names). */
 export const FORMAT_VERSION = 1;
+/**
+ * What `convert` writes: every kind of the kind table (pipelines, HistGradientBoosting, linear models),
+ * and tree payloads whose meaning a formatVersion 1 reader would get wrong without an error (trees
+ * that route NaN, classifier leaves used as stored): an older lambda-ml then refuses the file.
+ */
+export const FORMAT_VERSION_2 = 2;
+const READABLE_VERSIONS: readonly number[] = [FORMAT_VERSION, FORMAT_VERSION_2];
 
 /** How serializeArtifact ends a file: the sha256 of everything before it, then `}` and a newline. */
 const SHA_SUFFIX = /,"sha256":"([0-9a-f]{64})"\}\n?$/;
@@ -101,11 +109,11 @@ function asObject(raw: unknown): Record<string, unknown> {
 /** The envelope fields every artifact has, whatever its kind and encoding. */
 function checkEnvelope(o: Record<string, unknown>): void {
   field(o, 'format', (v) => v === ARTIFACT_FORMAT, JSON.stringify(ARTIFACT_FORMAT));
-  field(
+  field<number>(
     o,
     'formatVersion',
-    (v) => v === FORMAT_VERSION,
-    `${FORMAT_VERSION} (the version this lambda-ml reads)`,
+    (v) => READABLE_VERSIONS.includes(v as number),
+    `${READABLE_VERSIONS.join(' or ')} (the versions this lambda-ml reads)`,
   );
   kindHandler(o.kind);
   field(o, 'generatedBy', (v) => typeof v === 'string', 'a string');
@@ -178,7 +186,7 @@ export function parseArtifactBytes(bytes: Uint8Array): ModelArtifact {
   return parseArtifact(new TextDecoder().decode(bytes));
 }
 
-/** Builds the Predictor for any supported kind (cheap: one pass over the nodes). */
+/** Builds the Predictor for any supported kind (cheap: one pass over the nodes), with its feature names. */
 export function createPredictor(artifact: ModelArtifact): Predictor {
   const predictor = kindHandler(artifact.kind).createPredictor(artifact);
   const names = artifact.featureNames;

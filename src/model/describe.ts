@@ -91,7 +91,11 @@ export function formatDescription(d: ModelDescription, maxCategories = 12): stri
       f.name ?? '-',
       f.kind,
       f.missing ? 'yes' : 'no',
-      f.kind === 'category' ? values(f, maxCategories) : 'any finite number',
+      f.kind === 'category'
+        ? values(f, maxCategories)
+        : f.kind === 'ignored'
+          ? 'any value (the model drops this column)'
+          : 'any finite number',
     ]);
   });
   for (const line of table(rows)) lines.push(`  ${line}`);

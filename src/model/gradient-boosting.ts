@@ -1,18 +1,32 @@
 // GradientBoostingClassifier/Regressor (sklearn < 1.3 losses) as a model artifact kind and its predictor.
+
 import { ArtifactError, PredictInputError } from './errors.js';
+import { glibcExp } from './glibc-exp.js';
 import { glibcLog } from './glibc-log.js';
-import { argmax, checkRow, expit } from './logistic-regression-math.js';
+import { argmax, checkRow, expit, softmax } from './logistic-regression-math.js';
 import { finiteNumbers, type NumberArray } from './number-array.js';
 import { createTreeSums, type EngineSpec, type TreeSums } from './tree-sums.js';
 import {
   type ClassLabel,
+  type EstimatorNode,
   type FlatTree,
-  type ModelArtifact,
   type Predictor,
   positionalSchema,
 } from './types.js';
 
-export type BoostingLoss = 'binomial' | 'multinomial' | 'squared_error';
+/** Classification losses, and regression losses (all of them predict the raw score itself). */
+export type BoostingLoss =
+  | 'binomial'
+  | 'multinomial'
+  | 'squared_error'
+  | 'absolute_error'
+  | 'huber'
+  | 'quantile';
+const REGRESSION_LOSSES: readonly BoostingLoss[] = ['squared_error', 'absolute_error', 'huber', 'quantile'];
+
+export function isRegressionLoss(loss: unknown): boolean {
+  return REGRESSION_LOSSES.includes(loss as BoostingLoss);
+}
 
 /**
  * A fitted boosting model: raw = initRaw + sum over stages of learningRate * leaf value, the way
@@ -25,6 +39,12 @@ export interface GradientBoostingEstimator {
   readonly initRaw: NumberArray;
   /** `estimators_[i][k]`: regression trees, one per stage and raw-score column. */
   readonly stages: readonly (readonly FlatTree[])[];
+  /**
+   * scikit-learn <= 1.2 (`_gb_losses`, the default): labels by argmax of the probabilities, multiclass
+   * probabilities as exp(raw - logsumexp(raw)). 1.3 and later (`_loss`): labels from the raw scores
+   * (`raw >= 0` for binary, argmax otherwise), multiclass probabilities by softmax.
+   */
+  readonly decision?: 'proba' | 'raw';
 }
 
 function columns(loss: BoostingLoss, nClasses: number): number {
@@ -43,14 +63,16 @@ export function validateGradientBoosting(
   };
   if (o === null || typeof o !== 'object') return bad('expected an object');
   const loss = o.loss;
-  if (loss !== 'binomial' && loss !== 'multinomial' && loss !== 'squared_error')
+  if (loss !== 'binomial' && loss !== 'multinomial' && !isRegressionLoss(loss))
     return bad(`unknown loss ${String(loss)}`);
-  if ((loss === 'squared_error') !== (classes === null))
+  if (isRegressionLoss(loss) !== (classes === null))
     return bad(`loss ${loss} does not match the model's task`);
+  if (o.decision !== undefined && o.decision !== 'proba' && o.decision !== 'raw')
+    return bad("decision must be 'proba' or 'raw'");
   if (loss === 'binomial' && classes?.length !== 2) return bad('binomial loss needs 2 classes');
   if (loss === 'multinomial' && (classes?.length ?? 0) < 3)
     return bad('multinomial loss needs 3 or more classes');
-  const k = columns(loss, classes?.length ?? 1);
+  const k = columns(loss as BoostingLoss, classes?.length ?? 1);
   if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate))
     return bad('learningRate must be a number');
   if (finiteNumbers(o.initRaw, k) === null) {
@@ -104,19 +126,20 @@ export function boostingRaw(e: GradientBoostingEstimator, row: ArrayLike<number>
 }
 
 /** `_raw_prediction_to_proba`: binomial expit, multinomial exp(raw - logsumexp(raw)) (scipy's order). */
-function rawToProba(loss: BoostingLoss, raw: Float64Array): Float64Array {
+function rawToProba(loss: BoostingLoss, raw: Float64Array, newLosses: boolean): Float64Array {
   if (loss === 'binomial') {
     const p = expit(raw[0] as number);
     return Float64Array.of(1 - p, p);
   }
+  if (newLosses) return softmax(Array.from(raw));
   let max = -Infinity;
   for (const v of raw) if (v > max) max = v;
   if (!Number.isFinite(max)) max = 0;
   let s = 0;
-  for (const v of raw) s += Math.exp(v - max);
+  for (const v of raw) s += glibcExp(v - max);
   const lse = glibcLog(s) + max; // numpy's log is glibc's; only exp remains V8's own
   return raw.map((v) => {
-    const p = Math.exp(v - lse);
+    const p = glibcExp(v - lse);
     return Number.isNaN(p) ? 0 : p;
   });
 }
@@ -143,7 +166,7 @@ export function boostingSums(e: GradientBoostingEstimator, nFeatures: number, ja
   return createTreeSums(spec, { init: e.initRaw, javascript });
 }
 
-export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostingEstimator>): Predictor {
+export function createGradientBoostingPredictor(a: EstimatorNode<GradientBoostingEstimator>): Predictor {
   const e = validateGradientBoosting(a.estimator, a.nFeatures, a.classes);
   const classes = a.classes;
   const name = a.kind;
@@ -163,12 +186,14 @@ export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostin
     predict(row) {
       const r = raw(row as ArrayLike<number>);
       if (classes === null) return r[0] as number;
-      return classes[argmax(rawToProba(e.loss, r))] as ClassLabel;
+      if (e.decision !== 'raw') return classes[argmax(rawToProba(e.loss, r, false))] as ClassLabel;
+      return classes[r.length === 1 ? ((r[0] as number) >= 0 ? 1 : 0) : argmax(r)] as ClassLabel;
     },
     predictProba(row) {
       if (classes === null) throw new PredictInputError(`${name} is a regressor: it has no predict_proba`);
-      return rawToProba(e.loss, raw(row as ArrayLike<number>));
+      return rawToProba(e.loss, raw(row as ArrayLike<number>), e.decision === 'raw');
     },
+    decisionFunction: (row) => raw(row as ArrayLike<number>),
   };
 }
 
@@ -176,13 +201,13 @@ export function createGradientBoostingPredictor(a: ModelArtifact<GradientBoostin
 export function gradientBoostingKind(kind: 'GradientBoostingClassifier' | 'GradientBoostingRegressor') {
   return {
     task: kind === 'GradientBoostingClassifier' ? ('classification' as const) : ('regression' as const),
-    validate: (a: ModelArtifact): void => {
+    validate: (a: EstimatorNode): void => {
       if ((a.classes === null) !== (kind === 'GradientBoostingRegressor')) {
         throw new ArtifactError(`${kind} artifact has ${a.classes === null ? 'no' : ''} classes`);
       }
       validateGradientBoosting(a.estimator, a.nFeatures, a.classes);
     },
-    createPredictor: (a: ModelArtifact): Predictor =>
-      createGradientBoostingPredictor(a as ModelArtifact<GradientBoostingEstimator>),
+    createPredictor: (a: EstimatorNode): Predictor =>
+      createGradientBoostingPredictor(a as EstimatorNode<GradientBoostingEstimator>),
   };
 }

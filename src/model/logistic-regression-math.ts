@@ -1,9 +1,12 @@
-// The float64 math scikit-learn 1.2.1 / scipy use for linear and boosting probabilities, in the same order.
+// The float64 math scikit-learn / scipy use for linear and boosting probabilities, in the same order, with
+// glibc's exp (what scipy's expit and numpy call) instead of V8's.
+
 import { PredictInputError } from './errors.js';
+import { glibcExp } from './glibc-exp.js';
 
 /** scipy.special.expit for doubles: `1 / (1 + exp(-x))`. */
 export function expit(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  return 1 / (1 + glibcExp(-x));
 }
 
 /** sklearn.utils.extmath.softmax on one row: subtract the max, exp, divide by the (sequential) sum. */
@@ -13,7 +16,7 @@ export function softmax(scores: readonly number[]): Float64Array {
   const out = new Float64Array(scores.length);
   let sum = 0;
   for (let k = 0; k < scores.length; k++) {
-    out[k] = Math.exp((scores[k] ?? 0) - max);
+    out[k] = glibcExp((scores[k] ?? 0) - max);
     sum += out[k] ?? 0;
   }
   for (let k = 0; k < out.length; k++) out[k] = (out[k] ?? 0) / sum;

@@ -1,11 +1,11 @@
 // LogisticRegression (binary, multinomial, one-vs-rest) as a model artifact kind and its predictor.
 import { ArtifactError } from './errors.js';
 import { argmax, checkRow, expit, softmax } from './logistic-regression-math.js';
-import { firstNonFinite, isNumberArray, type NumberArray } from './number-array.js';
+import { finiteNumbers, type NumberArray } from './number-array.js';
 import {
   type ClassLabel,
+  type EstimatorNode,
   type FeatureValue,
-  type ModelArtifact,
   type Predictor,
   positionalSchema,
 } from './types.js';
@@ -17,8 +17,6 @@ export interface LogisticRegressionEstimator {
   /** 'ovr': expit (+ normalisation); 'multinomial': softmax. Resolved from multi_class/solver at conversion. */
   readonly multiClass: 'ovr' | 'multinomial';
 }
-
-const isNums = (v: unknown): v is NumberArray => isNumberArray(v) && firstNonFinite(v) === -1;
 
 /** Validates the estimator section of a LogisticRegression artifact (from JSON or from a converter). */
 export function validateLogisticRegression(
@@ -33,9 +31,8 @@ export function validateLogisticRegression(
     typeof o !== 'object' ||
     !Array.isArray(o.coef) ||
     o.coef.length !== rows ||
-    !o.coef.every((r) => isNums(r) && r.length === nFeatures) ||
-    !isNums(o.intercept) ||
-    o.intercept.length !== rows ||
+    !o.coef.every((r) => finiteNumbers(r, nFeatures) !== null) ||
+    finiteNumbers(o.intercept, rows) === null ||
     (o.multiClass !== 'ovr' && o.multiClass !== 'multinomial') ||
     classes.length < 2
   ) {
@@ -55,7 +52,7 @@ function decision(e: LogisticRegressionEstimator, row: ArrayLike<number>): numbe
   });
 }
 
-export function createLogisticRegressionPredictor(a: ModelArtifact<LogisticRegressionEstimator>): Predictor {
+export function createLogisticRegressionPredictor(a: EstimatorNode<LogisticRegressionEstimator>): Predictor {
   const classes = a.classes ?? [];
   const e = validateLogisticRegression(a.estimator, a.nFeatures, classes);
   const proba = (input: ArrayLike<FeatureValue>): Float64Array => {
@@ -89,12 +86,17 @@ export function createLogisticRegressionPredictor(a: ModelArtifact<LogisticRegre
       return classes[k] as ClassLabel;
     },
     predictProba: proba,
+    decisionFunction(input) {
+      const row = input as ArrayLike<number>;
+      checkRow(row, a.nFeatures, 'LogisticRegression');
+      return Float64Array.from(decision(e, row));
+    },
   };
 }
 
 /** decision_function values (for parity tests and the docs' exactness table). */
 export function logisticDecision(
-  a: ModelArtifact<LogisticRegressionEstimator>,
+  a: EstimatorNode<LogisticRegressionEstimator>,
   row: ArrayLike<number>,
 ): number[] {
   return decision(a.estimator, row);
@@ -103,10 +105,10 @@ export function logisticDecision(
 /** The artifact-kind entry (validator + predictor factory) for the model area's kind dispatch. */
 export const logisticRegressionKind = {
   task: 'classification' as const,
-  validate: (a: ModelArtifact): void => {
+  validate: (a: EstimatorNode): void => {
     if (a.classes === null) throw new ArtifactError('LogisticRegression artifact has no classes');
     validateLogisticRegression(a.estimator, a.nFeatures, a.classes);
   },
-  createPredictor: (a: ModelArtifact): Predictor =>
-    createLogisticRegressionPredictor(a as ModelArtifact<LogisticRegressionEstimator>),
+  createPredictor: (a: EstimatorNode): Predictor =>
+    createLogisticRegressionPredictor(a as EstimatorNode<LogisticRegressionEstimator>),
 };

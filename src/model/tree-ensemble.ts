@@ -3,6 +3,7 @@
 // its last steps (forests divide by the number of trees; a single tree normalises its counts), so outputs
 // are bit-identical.
 import { PredictInputError } from './errors.js';
+import type { NumberArray } from './number-array.js';
 import { pairwiseSum } from './numeric.js';
 import { createTreeSums, type EngineSpec } from './tree-sums.js';
 import {
@@ -26,6 +27,13 @@ export interface TreeEnsembleSpec {
   readonly classes: readonly ClassLabel[] | null;
   readonly trees: readonly FlatTree[];
   readonly aggregation: Aggregation;
+  /** scikit-learn >= 1.3 trees that take NaN (every tree has missingGoToLeft). */
+  readonly missingValues?: boolean;
+  /**
+   * Classifier leaves hold class proportions that scikit-learn (>= 1.4) uses as they are; earlier
+   * versions store counts and normalise them.
+   */
+  readonly probabilitiesAsStored?: boolean;
 }
 
 /** The Predictor of tree models plus batch entry points (rows packed row-major in one array). */
@@ -46,25 +54,54 @@ function argmax(v: ArrayLike<number>, off: number, n: number): number {
   return best;
 }
 
-/** Checks one row and casts it to float32 like `check_array(X, dtype=float32)`. */
-export function castRow(row: ArrayLike<number>, nFeatures: number, out: Float32Array): void {
+/**
+ * Checks one row and casts it to float32 like `check_array(X, dtype=float32)`. NaN (a missing value) is
+ * kept when `allowMissing` (trees that learnt `missing_go_to_left`); returns whether the row holds one.
+ */
+export function castRow(
+  row: ArrayLike<number>,
+  nFeatures: number,
+  out: Float32Array,
+  allowMissing = false,
+): boolean {
   if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
     throw new PredictInputError(`a row must be an array of ${nFeatures} numbers`);
   }
   if (row.length !== nFeatures) {
     throw new PredictInputError(`row has ${row.length} features; the model expects ${nFeatures}`);
   }
+  let missing = false;
   for (let f = 0; f < nFeatures; f++) {
     const v = row[f];
     if (typeof v !== 'number') {
       throw new PredictInputError(`feature ${f} is ${JSON.stringify(v)}; expected a number`);
     }
     const x = Math.fround(v);
-    if (!Number.isFinite(x)) {
+    if (Number.isNaN(x)) {
+      if (!allowMissing)
+        throw new PredictInputError(`feature ${f} is missing (NaN); this model takes no missing values`);
+      missing = true;
+    } else if (!Number.isFinite(x)) {
       throw new PredictInputError(`feature ${f} is ${v}; expected a finite number within float32 range`);
     }
     out[f] = x;
   }
+  return missing;
+}
+
+/**
+ * The leaf a float32 row reaches in one scikit-learn tree when the row holds NaN: a missing value goes
+ * the side its node learnt (`missing_go_to_left`), any other value left when `x <= threshold`.
+ */
+function leafWithMissing(t: FlatTree, x: Float32Array): number {
+  const left = t.missingGoToLeft as NumberArray;
+  let node = 0;
+  while (t.childrenLeft[node] !== -1) {
+    const v = x[t.feature[node] as number] as number;
+    const goLeft = Number.isNaN(v) ? left[node] === 1 : v <= (t.threshold[node] as number);
+    node = (goLeft ? t.childrenLeft[node] : t.childrenRight[node]) as number;
+  }
+  return node;
 }
 
 /** The engine's view of scikit-learn trees: each adds its leaf vector (width = outputs) to every column. */
@@ -88,7 +125,8 @@ export function ensembleEngineSpec(
  * `predict` argmaxes them, `predict_proba` normalises them after), regressor trees their leaf value.
  */
 export function treeLeafOutput(spec: TreeEnsembleSpec, K: number): EngineSpec['leafOutput'] {
-  const normalise = spec.task === 'classification' && spec.aggregation === 'mean';
+  const normalise =
+    spec.task === 'classification' && spec.aggregation === 'mean' && spec.probabilitiesAsStored !== true;
   return (t, node, out, at) => {
     const value = (spec.trees[t] as FlatTree).value;
     for (let c = 0; c < K; c++) out[at + c] = value[node * K + c] as number;
@@ -116,11 +154,39 @@ export function createTreeEnsemblePredictor(
     javascript: options.javascript === true,
   });
   const scratch = new Float32Array(nFeatures);
+  const missingValues =
+    spec.missingValues === true && spec.trees.every((t) => t.missingGoToLeft !== undefined);
+  const leafOutput = treeLeafOutput(spec, K);
+  const leafScratch = new Float64Array(K);
+
+  /** One row holding NaN: each tree walked with the missing-value rule, leaf vectors added in tree order. */
+  const sumsWithMissing = (x: Float32Array, out: Float64Array, at: number): void => {
+    for (let c = 0; c < K; c++) out[at + c] = init === null ? 0 : (init[c] as number);
+    spec.trees.forEach((t, i) => {
+      leafOutput(i, leafWithMissing(t, x), leafScratch, 0);
+      for (let c = 0; c < K; c++) out[at + c] = (out[at + c] as number) + (leafScratch[c] as number);
+    });
+  };
+
+  /** Whether any of the first n rows holds NaN (only models that take missing values look). */
+  const anyMissing = (rows: ArrayLike<unknown>, n: number): boolean => {
+    if (!missingValues) return false;
+    for (let j = 0; j < n * nFeatures; j++) if (Number.isNaN(rows[j])) return true;
+    return false;
+  };
 
   /** The trees' sums for n rows, then sklearn's last step: forests divide by the number of trees. */
   const sums = (rows: ArrayLike<unknown>, n: number): Float64Array => {
     const out = new Float64Array(n * K);
-    engine.sums(rows, 0, n, out);
+    if (!anyMissing(rows, n)) engine.sums(rows, 0, n, out);
+    else {
+      const row = new Array<number>(nFeatures);
+      for (let r = 0; r < n; r++) {
+        for (let f = 0; f < nFeatures; f++) row[f] = rows[r * nFeatures + f] as number;
+        if (castRow(row, nFeatures, scratch, true)) sumsWithMissing(scratch, out, r * K);
+        else engine.sums(scratch, 0, 1, out.subarray(r * K, (r + 1) * K));
+      }
+    }
     if (mean) for (let j = 0; j < n * K; j++) out[j] = (out[j] as number) / nTrees;
     return out;
   };
@@ -136,10 +202,10 @@ export function createTreeEnsemblePredictor(
   const probaOf = (rows: ArrayLike<unknown>, n: number): Float64Array => {
     if (!classification) throw new PredictInputError(`${spec.kind} is a regressor; it has no probabilities`);
     const out = sums(rows, n);
-    return mean ? out : normaliseRaw(out, n);
+    return mean || spec.probabilitiesAsStored === true ? out : normaliseRaw(out, n);
   };
   const one = (row: ArrayLike<FeatureValue>): Float32Array => {
-    castRow(row as ArrayLike<number>, nFeatures, scratch);
+    castRow(row as ArrayLike<number>, nFeatures, scratch, missingValues);
     return scratch;
   };
   const classes = spec.classes ?? [];
@@ -148,7 +214,7 @@ export function createTreeEnsemblePredictor(
     kind: spec.kind,
     task: spec.task,
     nFeatures,
-    schema: positionalSchema(nFeatures),
+    schema: positionalSchema(nFeatures, missingValues),
     classes: spec.classes,
     engine: engine.implementation,
     // Rows are numeric: the request layer checks them against the (all-number) schema.
@@ -176,7 +242,10 @@ export function createTreeEnsemblePredictor(
       }
       for (let r = 0; r < nRows; r++) predictions[r] = classes[argmax(out, r * K, K)] as ClassLabel;
       if (!probabilities) return { predictions, probabilities: null };
-      return { predictions, probabilities: mean ? out : normaliseRaw(out, nRows) };
+      return {
+        predictions,
+        probabilities: mean || spec.probabilitiesAsStored === true ? out : normaliseRaw(out, nRows),
+      };
     },
   };
 }

@@ -1,8 +1,8 @@
 // Structural checks of tree payloads in artifacts: consistent lengths, children that point forward
 // (pre-order ids, so no cycles), features in range, finite numbers. A damaged file fails here.
 import { ArtifactError } from './errors.js';
-import { finiteNumbers, type NumberArray } from './number-array.js';
-import type { FlatTree, ModelArtifact, Task } from './types.js';
+import { finiteNumbers, isNumberArray, type NumberArray } from './number-array.js';
+import type { EstimatorNode, FlatTree, Task } from './types.js';
 
 const FIELDS = [
   'childrenLeft',
@@ -34,6 +34,12 @@ function validateTree(t: unknown, where: string, nFeatures: number, nValues: num
     fail(`${where}.maxDepth`, 'expected an integer');
   for (const f of FIELDS) numberArray(tree[f], n, `${where}.${f}`);
   numberArray(tree.value, n * nValues, `${where}.value`);
+  if (tree.missingGoToLeft !== undefined) {
+    const m = numberArray(tree.missingGoToLeft, n, `${where}.missingGoToLeft`);
+    for (let i = 0; i < n; i++) {
+      if (m[i] !== 0 && m[i] !== 1) fail(`${where}.missingGoToLeft[${i}]`, 'expected 0 or 1');
+    }
+  }
   const problem = treeStructureProblem(tree as unknown as FlatTree, nFeatures);
   if (problem !== null) fail(where, problem);
 }
@@ -73,8 +79,8 @@ export function treeStructureProblem(t: FlatTree, nFeatures: number): string | n
   return null;
 }
 
-/** Validates `estimator: {trees: FlatTree[]}` of a tree kind. */
-export function validateTreeEstimator(a: ModelArtifact, task: Task, single: boolean): void {
+/** Validates `estimator: {trees: FlatTree[], missingValues?: boolean}` of a tree kind. */
+export function validateTreeEstimator(a: EstimatorNode, task: Task, single: boolean): void {
   const classes = a.classes;
   if (task === 'classification') {
     if (!Array.isArray(classes) || classes.length < 1)
@@ -86,5 +92,13 @@ export function validateTreeEstimator(a: ModelArtifact, task: Task, single: bool
     fail('estimator.trees', 'expected a non-empty array of trees');
   }
   if (single && est.trees.length !== 1) fail('estimator.trees', `${a.kind} has exactly one tree`);
+  const asStored = (est as { probabilitiesAsStored?: unknown }).probabilitiesAsStored;
+  if (asStored !== undefined && typeof asStored !== 'boolean')
+    fail('estimator.probabilitiesAsStored', 'expected true or false');
+  const missing = (est as { missingValues?: unknown }).missingValues;
+  if (missing !== undefined && typeof missing !== 'boolean')
+    fail('estimator.missingValues', 'expected true or false');
+  if (missing === true && !est.trees.every((t) => isNumberArray((t as FlatTree).missingGoToLeft)))
+    fail('estimator.missingValues', 'a model taking missing values needs missingGoToLeft in every tree');
   for (const [i, t] of est.trees.entries()) validateTree(t, `estimator.trees[${i}]`, a.nFeatures, nValues);
 }

@@ -20,7 +20,19 @@ export type ModelKind =
   | 'XGBClassifier'
   | 'XGBRegressor'
   | 'LGBMClassifier'
-  | 'LGBMRegressor';
+  | 'LGBMRegressor'
+  | 'HistGradientBoostingClassifier'
+  | 'HistGradientBoostingRegressor'
+  | 'LinearRegression'
+  | 'Ridge'
+  | 'Lasso'
+  | 'ElasticNet'
+  | 'SGDClassifier'
+  | 'SGDRegressor'
+  | 'LinearSVC'
+  | 'LinearSVR'
+  /** Transforms then an estimator (scikit-learn's Pipeline, ColumnTransformer and preprocessing). */
+  | 'Pipeline';
 
 export type Task = 'classification' | 'regression';
 
@@ -31,8 +43,11 @@ export type Task = 'classification' | 'regression';
  */
 export type FeatureValue = number | string;
 
-/** `number`: any finite float; `category`: one of a known set of values (strings or numbers). */
-export type FeatureKind = 'number' | 'category';
+/**
+ * `number`: any finite float; `category`: one of a known set of values (strings or numbers);
+ * `ignored`: a column the model requires but never uses (a ColumnTransformer drops it): any value.
+ */
+export type FeatureKind = 'number' | 'category' | 'ignored';
 
 /** One input column, as `lambda-ml describe` prints it and the handler's schema request answers it. */
 export interface FeatureSpec {
@@ -122,6 +137,13 @@ export interface Predictor {
    * (nRows × nFeatures values). The numbers are exactly those of the one-row methods.
    */
   predictBatch?(rows: ArrayLike<FeatureValue>, nRows: number, probabilities: boolean): BatchPrediction;
+  /**
+   * The raw scores behind a prediction where the model has them: scikit-learn's `decision_function`
+   * (linear models, GradientBoosting) or `_raw_predict` (HistGradientBoosting), one value per column.
+   */
+  readonly decisionFunction?: (row: ArrayLike<FeatureValue>) => Float64Array;
+  /** A pipeline's preprocessing alone: the row its final estimator receives (for parity tests and debugging). */
+  readonly transform?: (row: ArrayLike<FeatureValue>) => FeatureValue[];
 }
 
 /** The answer of `predictBatch` for nRows rows. */
@@ -160,6 +182,11 @@ export interface FlatTree {
    * proportions from 1.4) or 1 (regressor trees: the node's mean).
    */
   readonly value: NumberArray;
+  /**
+   * scikit-learn >= 1.3 nodes: 1 when a missing value (NaN) goes to the left child, else 0. Present only
+   * when the model takes missing values (formatVersion 2); without it NaN is refused before prediction.
+   */
+  readonly missingGoToLeft?: NumberArray;
 }
 
 export const ARTIFACT_FORMAT = 'lambda-ml-model';
@@ -181,21 +208,29 @@ export type Provenance =
       readonly libraryVersion: string | null;
     };
 
+/**
+ * What a kind handler reads: a model's kind, width, classes and kind-specific `estimator` payload. The
+ * artifact carries one at its top level; a Pipeline's payload carries its final estimator as one.
+ */
+export interface EstimatorNode<E = unknown> {
+  readonly kind: ModelKind;
+  readonly nFeatures: number;
+  readonly classes: readonly ClassLabel[] | null;
+  readonly estimator: E;
+}
+
 /** The versioned JSON model file. `estimator` is kind-specific. */
-export interface ModelArtifact<E = unknown> {
+export interface ModelArtifact<E = unknown> extends EstimatorNode<E> {
   readonly format: typeof ARTIFACT_FORMAT;
   readonly formatVersion: number;
-  readonly kind: ModelKind;
   readonly generatedBy: string;
   readonly provenance: Provenance;
   /** sha256 (hex) of the training data (X then y, as float64 little-endian), null for converted models. */
   readonly dataSha256: string | null;
-  readonly nFeatures: number;
   /**
-   * The input columns' names (a CSV header when trained here): rows may then be objects by name. Absent
-   * (or null) when the model knows none; written only when present, so older files keep their bytes.
+   * The input columns' names (a CSV header when trained here, scikit-learn's `feature_names_in_` when
+   * converted): rows may then be objects by name. Absent (or null) when the model knows none; written
+   * only when present, so older files keep their bytes.
    */
   readonly featureNames?: readonly string[] | null;
-  readonly classes: readonly ClassLabel[] | null;
-  readonly estimator: E;
 }

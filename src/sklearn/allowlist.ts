@@ -1,6 +1,14 @@
 // The explicit allow-list of pickle globals: what each may be used for. Everything else is refused.
 import { BOOSTER_GLOBALS, BOOSTER_WRAPPERS, isBoosterModule } from './allowlist-boosters.js';
 import { UnsafePickleError, UnsupportedModelError } from './errors.js';
+import {
+  ESTIMATOR_CLASSES,
+  PART_CLASSES,
+  RECORD_GLOBALS,
+  supportedClasses,
+  TRANSFORM_CLASSES,
+  TYPE_GLOBALS,
+} from './sklearn-classes.js';
 import { PyGlobal } from './values.js';
 
 /**
@@ -20,29 +28,12 @@ export type GlobalRole =
   | 'dict'
   | 'type';
 
-/** Estimator classes the interpreter turns into models (module paths of sklearn 0.22 and later). */
-export const ESTIMATOR_CLASSES: Readonly<Record<string, string>> = {
-  'sklearn.tree._classes.DecisionTreeClassifier': 'DecisionTreeClassifier',
-  'sklearn.tree._classes.DecisionTreeRegressor': 'DecisionTreeRegressor',
-  'sklearn.tree._classes.ExtraTreeClassifier': 'ExtraTreeClassifier',
-  'sklearn.tree._classes.ExtraTreeRegressor': 'ExtraTreeRegressor',
-  'sklearn.ensemble._forest.RandomForestClassifier': 'RandomForestClassifier',
-  'sklearn.ensemble._forest.RandomForestRegressor': 'RandomForestRegressor',
-  'sklearn.ensemble._forest.ExtraTreesClassifier': 'ExtraTreesClassifier',
-  'sklearn.ensemble._forest.ExtraTreesRegressor': 'ExtraTreesRegressor',
-  'sklearn.ensemble._gb.GradientBoostingClassifier': 'GradientBoostingClassifier',
-  'sklearn.ensemble._gb.GradientBoostingRegressor': 'GradientBoostingRegressor',
-  'sklearn.linear_model._logistic.LogisticRegression': 'LogisticRegression',
-};
-
 const ALLOWED: ReadonlyMap<string, GlobalRole> = new Map<string, GlobalRole>([
-  ...Object.keys(ESTIMATOR_CLASSES).map((k): [string, GlobalRole] => [k, 'class']),
-  // Parts of GradientBoosting (sklearn < 1.3): its loss object and its default init estimator.
-  ['sklearn.ensemble._gb_losses.BinomialDeviance', 'class'],
-  ['sklearn.ensemble._gb_losses.MultinomialDeviance', 'class'],
-  ['sklearn.ensemble._gb_losses.LeastSquaresError', 'class'],
-  ['sklearn.dummy.DummyClassifier', 'class'],
-  ['sklearn.dummy.DummyRegressor', 'class'],
+  ...[...Object.keys(ESTIMATOR_CLASSES), ...Object.keys(TRANSFORM_CLASSES), ...PART_CLASSES].map(
+    (k): [string, GlobalRole] => [k, 'class'],
+  ),
+  ...RECORD_GLOBALS.map((k): [string, GlobalRole] => [k, 'record']),
+  ...TYPE_GLOBALS.map((k): [string, GlobalRole] => [k, 'type']),
   ['joblib.numpy_pickle.NumpyArrayWrapper', 'class'],
   ['sklearn.tree._tree.Tree', 'record'],
   ['numpy.random._pickle.__randomstate_ctor', 'record'],
@@ -61,18 +52,33 @@ const ALLOWED: ReadonlyMap<string, GlobalRole> = new Map<string, GlobalRole>([
 ]);
 
 export function supportedEstimators(): string {
-  return [...new Set(Object.values(ESTIMATOR_CLASSES))].join(', ');
+  return supportedClasses();
 }
 
-/** Resolves a global against the allow-list, or throws naming it. Nothing is imported or looked up. */
-export function resolveGlobal(module: string, name: string): PyGlobal {
+const FUNCTION_TRANSFORMER = 'sklearn.preprocessing._function_transformer.FunctionTransformer';
+
+/**
+ * Resolves a global against the allow-list, or throws naming it. Nothing is imported or looked up.
+ * `within` names the object being built when the global appeared (only asked for on a refusal).
+ */
+export function resolveGlobal(module: string, name: string, within?: () => string | undefined): PyGlobal {
   const key = `${module}.${name}`;
   const role = ALLOWED.get(key);
   if (role !== undefined) return new PyGlobal(module, name, role);
+  const owner = within?.();
+  const inside = owner === undefined ? '' : ` inside a ${owner}`;
   if (module === 'sklearn' || module.startsWith('sklearn.')) {
     throw new UnsupportedModelError(
-      `unsupported scikit-learn class ${key}: lambda-ml reads ${supportedEstimators()} ` +
-        '(module layout of scikit-learn 0.22-1.2, verified with 1.2.1)',
+      `unsupported scikit-learn class ${key}${inside}: lambda-ml reads ${supportedEstimators()} ` +
+        '(scikit-learn 0.22 to 1.9; verified with 1.2.1, 1.6.1 and 1.9.1)',
+      { context: { global: key } },
+    );
+  }
+  if (owner === FUNCTION_TRANSFORMER) {
+    throw new UnsafePickleError(
+      `refused FunctionTransformer(func=${key}): a FunctionTransformer runs its function, and lambda-ml runs no ` +
+        'code from a model file (nothing was executed); apply the function to the rows before sending them, or ' +
+        'use a supported preprocessing step',
       { context: { global: key } },
     );
   }
@@ -83,7 +89,7 @@ export function resolveGlobal(module: string, name: string): PyGlobal {
     );
   }
   throw new UnsafePickleError(
-    `refused pickle global ${key}: it is not on lambda-ml's allow-list of scikit-learn/numpy/joblib/XGBoost/LightGBM names ` +
+    `refused pickle global ${key}${inside}: it is not on lambda-ml's allow-list of scikit-learn/numpy/joblib/XGBoost/LightGBM names ` +
       '(nothing was executed)',
     { context: { global: key } },
   );

@@ -319,7 +319,7 @@ export class PickleVm {
     switch (op) {
       case OP.GLOBAL: {
         const module = this.r.line(256);
-        this.st.push(resolveGlobal(module, this.r.line(256)));
+        this.st.push(resolveGlobal(module, this.r.line(256), () => this.enclosing()));
         return true;
       }
       case OP.STACK_GLOBAL: {
@@ -328,7 +328,7 @@ export class PickleVm {
         if (typeof module !== 'string' || typeof name !== 'string') {
           throw new PickleFormatError('STACK_GLOBAL needs two strings');
         }
-        this.st.push(resolveGlobal(module, name));
+        this.st.push(resolveGlobal(module, name, () => this.enclosing()));
         return true;
       }
       case OP.NEWOBJ:
@@ -344,6 +344,16 @@ export class PickleVm {
       default:
         return false;
     }
+  }
+
+  /** The innermost object being built (the nearest record on the stack), for refusal messages. */
+  private enclosing(): string | undefined {
+    const stack = this.st.stack;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const v = stack[i];
+      if (v instanceof PyObject && v.cls.role === 'class') return v.cls.qualified;
+    }
+    return undefined;
   }
 
   private newobj(ex: boolean): void {

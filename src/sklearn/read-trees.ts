@@ -1,6 +1,7 @@
 // Reads fitted DecisionTree*, ExtraTree* and RandomForest*/ExtraTrees* estimators into flat trees.
 import type { ClassLabel, FlatTree } from '../model/types.js';
 import { UnsupportedModelError } from './errors.js';
+import { atLeast, type ReadContext } from './read-context.js';
 import { EstimatorState, labels } from './state.js';
 import { readTree } from './tree-state.js';
 import { PyObject, typeName } from './values.js';
@@ -9,6 +10,48 @@ export interface TreeModel {
   readonly nFeatures: number;
   readonly classes: readonly ClassLabel[] | null;
   readonly trees: FlatTree[];
+  /** True when scikit-learn predicts rows with NaN for this model (then every tree has missingGoToLeft). */
+  readonly missingValues: boolean;
+}
+
+const CLASSIFIER_CRITERIA = new Set(['gini', 'log_loss', 'entropy']);
+const REGRESSOR_CRITERIA = new Set(['squared_error', 'friedman_mse', 'poisson']);
+
+/**
+ * Whether scikit-learn of the file's version accepts NaN at predict time for this tree model (its
+ * `_support_missing_values`): decision trees from 1.3 (best splitter; random too from 1.6), random
+ * forests from 1.4, extra trees from 1.6, limited to the
+ * criteria and no monotonic constraints until 1.9, which accepts NaN for every decision tree.
+ */
+export function treesTakeMissing(
+  family: 'tree' | 'extra-tree' | 'forest' | 'extra-forest',
+  classifier: boolean,
+  s: EstimatorState,
+  ctx: ReadContext,
+): boolean {
+  const extra = family === 'extra-tree' || family === 'extra-forest';
+  const since = family === 'tree' ? [1, 3] : family === 'forest' ? [1, 4] : [1, 6];
+  if (!atLeast(ctx, since[0] as number, since[1] as number)) return false;
+  const monotonic = s.opt('monotonic_cst');
+  if (monotonic !== undefined && monotonic !== null && !atLeast(ctx, 1, 9)) return false;
+  if (atLeast(ctx, 1, 9)) return true;
+  const criterion = s.opt('criterion');
+  const criteria = classifier ? CLASSIFIER_CRITERIA : REGRESSOR_CRITERIA;
+  if (typeof criterion !== 'string' || !criteria.has(criterion)) return false;
+  const splitter =
+    family === 'tree' || family === 'extra-tree' ? s.opt('splitter') : extra ? 'random' : 'best';
+  if (extra) return splitter === 'random';
+  return splitter === 'best' || (splitter === 'random' && atLeast(ctx, 1, 6));
+}
+
+/** Keeps `missingGoToLeft` only when the model takes missing values (so others stay formatVersion 1 sized). */
+function missingLayout(trees: FlatTree[], missingValues: boolean, path: string): FlatTree[] {
+  if (!missingValues) return trees.map(({ missingGoToLeft: _, ...t }) => t);
+  if (!trees.every((t) => t.missingGoToLeft !== undefined))
+    throw new UnsupportedModelError(
+      `${path}: trees without missing_go_to_left in a model that takes missing values`,
+    );
+  return trees;
 }
 
 const CLASSIFIER_TREES = new Set(['DecisionTreeClassifier', 'ExtraTreeClassifier']);
@@ -51,15 +94,22 @@ export function readTreeEstimator(
   return info.tree;
 }
 
-/** A single DecisionTree or ExtraTree estimator at the top of the file. */
-export function readSingleTree(s: EstimatorState, classifier: boolean): TreeModel {
+/** A single DecisionTree or ExtraTree estimator. */
+export function readSingleTree(s: EstimatorState, classifier: boolean, ctx: ReadContext): TreeModel {
   const nFeatures = s.int('n_features_in_');
   const classes = classifier ? labels(s.array('classes_'), `${s.path}.classes_`) : null;
-  return { nFeatures, classes, trees: [readTreeEstimator(s.obj, s.path, classifier, nFeatures)] };
+  const family = s.name.startsWith('Extra') ? 'extra-tree' : 'tree';
+  const missingValues = treesTakeMissing(family, classifier, s, ctx);
+  const trees = missingLayout(
+    [readTreeEstimator(s.obj, s.path, classifier, nFeatures)],
+    missingValues,
+    s.path,
+  );
+  return { nFeatures, classes, trees, missingValues };
 }
 
 /** RandomForest and ExtraTrees: `estimators_` is a list of fitted trees. */
-export function readForest(s: EstimatorState, classifier: boolean): TreeModel {
+export function readForest(s: EstimatorState, classifier: boolean, ctx: ReadContext): TreeModel {
   singleOutput(s);
   const nFeatures = s.int('n_features_in_');
   const classes = classifier ? labels(s.array('classes_'), `${s.path}.classes_`) : null;
@@ -83,5 +133,7 @@ export function readForest(s: EstimatorState, classifier: boolean): TreeModel {
       }
     }
   }
-  return { nFeatures, classes, trees };
+  const family = s.name.startsWith('Extra') ? 'extra-forest' : 'forest';
+  const missingValues = treesTakeMissing(family, classifier, s, ctx);
+  return { nFeatures, classes, trees: missingLayout(trees, missingValues, s.path), missingValues };
 }

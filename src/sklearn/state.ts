@@ -68,6 +68,23 @@ export class EstimatorState {
     return v;
   }
 
+  /** The value, or undefined when the state has no such key (fields that newer versions added). */
+  opt(key: string): PyValue {
+    return this.dict.get(key);
+  }
+
+  bool(key: string): boolean {
+    const v = this.raw(key);
+    if (typeof v !== 'boolean') this.fail(key, 'true or false');
+    return v;
+  }
+
+  list(key: string): PyValue[] {
+    const v = this.raw(key);
+    if (!Array.isArray(v)) this.fail(key, 'a list');
+    return v;
+  }
+
   sklearnVersion(): string | null {
     const v = this.dict.get('_sklearn_version');
     return typeof v === 'string' ? v : null;
@@ -112,4 +129,28 @@ export function matrix(a: NdArray, what: string): number[][] {
   const flat = numbers(a, what);
   const [rows = 0, cols = 0] = a.shape;
   return Array.from({ length: rows }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
+}
+
+/** Elements of a 1-D array or list as numbers, strings or null (None / NaN): category values, statistics. */
+export function values(v: PyValue, what: string): Array<number | string | null> {
+  const items: readonly PyValue[] =
+    v instanceof NdArray ? (v.objects ?? (labels(v, what) as PyValue[])) : Array.isArray(v) ? v : [];
+  if (!(v instanceof NdArray) && !Array.isArray(v)) {
+    throw new UnsupportedModelError(`${what} is ${typeName(v)}, expected an array of values`);
+  }
+  return items.map((x) => {
+    if (x === null || (typeof x === 'number' && Number.isNaN(x))) return null;
+    if (typeof x === 'number' || typeof x === 'string') return x;
+    if (typeof x === 'bigint') return Number(x);
+    if (typeof x === 'boolean') return x ? 1 : 0;
+    throw new UnsupportedModelError(`${what} holds a ${typeName(x)}, expected numbers or strings`);
+  });
+}
+
+/** `feature_names_in_`: an object array of str. */
+export function featureNames(v: PyValue, what: string): string[] {
+  const names = values(v, what);
+  if (!names.every((n): n is string => typeof n === 'string'))
+    throw new UnsupportedModelError(`${what} holds non-string names`);
+  return names;
 }

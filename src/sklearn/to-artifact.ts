@@ -1,6 +1,7 @@
-// Wraps a model read from a scikit-learn file in lambda-ml's versioned artifact envelope.
+// Wraps a model read from a scikit-learn file in the native artifact envelope (formatVersion 2: any kind of
+// the kind table, with the input columns' names).
 import { GENERATED_BY } from '../core/version.js';
-import { FORMAT_VERSION } from '../model/artifact.js';
+import { FORMAT_VERSION_2 } from '../model/artifact.js';
 import { ARTIFACT_FORMAT, type ModelArtifact } from '../model/types.js';
 import type { SklearnModel } from './interpret.js';
 
@@ -12,11 +13,11 @@ export interface SourceFile {
 }
 
 export function toArtifact(model: SklearnModel, source: SourceFile): ModelArtifact {
-  const estimator = 'trees' in model ? { trees: model.trees } : model.estimator;
+  const { node } = model;
   return {
     format: ARTIFACT_FORMAT,
-    formatVersion: FORMAT_VERSION,
-    kind: model.kind,
+    formatVersion: FORMAT_VERSION_2,
+    kind: node.kind,
     generatedBy: GENERATED_BY,
     provenance: {
       source: 'sklearn',
@@ -25,8 +26,9 @@ export function toArtifact(model: SklearnModel, source: SourceFile): ModelArtifa
       sklearnVersion: model.sklearnVersion,
     },
     dataSha256: null,
-    nFeatures: model.nFeatures,
-    classes: model.classes,
-    estimator,
+    nFeatures: node.nFeatures,
+    featureNames: model.featureNames,
+    classes: node.classes,
+    estimator: node.estimator,
   };
 }

@@ -17,6 +17,7 @@ const NODE_FIELDS = [
 ] as const;
 
 export interface TreeInfo {
+  /** The tree; `missingGoToLeft` is filled when the nodes carry it (scikit-learn >= 1.3). */
   readonly tree: FlatTree;
   /** Number of values per node (classes for classifier trees, 1 for regressors). */
   readonly nValues: number;
@@ -55,17 +56,23 @@ export function readTree(v: PyValue, path: string): TreeInfo {
     fail(path, `values has shape (${values.shape.join(', ')}), expected (${nodeCount}, 1, ${nValues})`);
   }
   const cols = readNodes(nodes, path);
+  const missing = nodes.dtype.fields?.get('missing_go_to_left');
+  const missingGoToLeft =
+    missing && 'iub'.includes(missing.dtype.kind) ? readMissingColumn(nodes, missing.offset) : undefined;
   const tree: FlatTree = {
     nodeCount,
     maxDepth: typeof maxDepth === 'number' ? maxDepth : 0,
     childrenLeft: cols.left_child,
     childrenRight: cols.right_child,
     feature: cols.feature,
-    threshold: cols.threshold,
+    // A split sending every non-missing value left (missing ones right) has threshold +inf; for a finite
+    // float32 input, `x <= MAX_VALUE` decides the same, and JSON can write it.
+    threshold: cols.threshold.map((t) => (t === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : t)),
     impurity: cols.impurity,
     nNodeSamples: cols.n_node_samples,
     weightedNNodeSamples: cols.weighted_n_node_samples,
     value: numbers(values, `${path}.values`),
+    ...(missingGoToLeft ? { missingGoToLeft } : {}),
   };
   checkStructure(tree, nFeatures, path);
   return { tree, nValues, nFeatures };
@@ -126,6 +133,13 @@ function readColumn(n: number, size: number, dtype: Dtype, offset: number, v: Vi
   }
   for (let i = 0; i < n; i++) col[i] = readScalar(dtype, v.view, i * size + offset);
   return col;
+}
+
+/** The one-byte `missing_go_to_left` field of every node, as 0/1. */
+function readMissingColumn(nodes: NdArray, offset: number): number[] {
+  const b = nodes.bytes;
+  const size = nodes.dtype.itemsize;
+  return Array.from({ length: nodes.size }, (_, i) => ((b[i * size + offset] as number) !== 0 ? 1 : 0));
 }
 
 /** Children point forward (so prediction always ends), leaves are marked both sides, features exist. */
