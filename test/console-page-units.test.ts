@@ -99,6 +99,22 @@ describe('try-it form', () => {
     });
   });
 
+  it('sends a column the model drops as typed, number or string, empty as null', () => {
+    const form = formOf({
+      ...named,
+      features: [...named.features, { name: 'note', kind: 'ignored', missing: true }],
+    });
+    assert.deepEqual(buildPayload(form, ['1', 'Oslo', '3', 'free text'], false), {
+      payload: '{"data":{"age":1,"city":"Oslo","code":3,"note":"free text"}}',
+    });
+    assert.deepEqual(buildPayload(form, ['1', 'Oslo', '3', '42'], false), {
+      payload: '{"data":{"age":1,"city":"Oslo","code":3,"note":42}}',
+    });
+    assert.deepEqual(buildPayload(form, ['1', 'Oslo', '3', ''], false), {
+      payload: '{"data":{"age":1,"city":"Oslo","code":3,"note":null}}',
+    });
+  });
+
   it('reads an edited event back into the fields, by position or by name', () => {
     assert.deepEqual(valuesFromPayload(formOf(positional), '{"data":[1,2,3,4],"probabilities":true}'), {
       values: ['1', '2', '3', '4'],

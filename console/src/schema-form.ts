@@ -1,12 +1,14 @@
 // The try-it form's model: fields from the model's description (`lambda-ml describe`), and the event they make (no DOM).
 import type { ModelDescription } from '../../src/model/describe.js';
+import type { FeatureKind } from '../../src/model/types.js';
 
 export interface Field {
   /** Label shown to the user. */
   readonly label: string;
   /** The model's own column name, or null for positional features. */
   readonly name: string | null;
-  readonly kind: 'number' | 'category';
+  /** `ignored`: a column the model drops (a ColumnTransformer's dropped remainder): any value goes. */
+  readonly kind: FeatureKind;
   readonly choices: readonly (string | number)[];
   /** The field may be left empty (sent as null = missing value). */
   readonly optional: boolean;
@@ -54,6 +56,7 @@ function fieldValue(field: Field, text: string): { value: number | string | null
     return { value: numeric ? Number(text) : text };
   }
   const value = Number(text);
+  if (field.kind === 'ignored') return { value: Number.isFinite(value) ? value : text };
   if (!Number.isFinite(value)) return { error: `${field.label} is '${text}'; expected a number` };
   return { value };
 }

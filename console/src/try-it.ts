@@ -73,7 +73,12 @@ export class TryIt {
             });
       input.value = values[i] ?? '';
       input.addEventListener('input', () => this.fromForm());
-      const label = field.kind === 'category' ? `${field.label} (category)` : field.label;
+      const label =
+        field.kind === 'category'
+          ? `${field.label} (category)`
+          : field.kind === 'ignored'
+            ? `${field.label} (not used by the model)`
+            : field.label;
       const choices =
         field.kind === 'category' && field.open
           ? h(
