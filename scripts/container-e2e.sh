@@ -102,9 +102,31 @@ docker exec "$container" sh -c '! command -v npm && ! find / -xdev -name node_mo
   die "the final image still holds npm, a node_modules directory or a compiler"
 log "runs as uid $uid; no npm, node_modules or compiler in the image"
 
-# Lambda mode: with AWS_LAMBDA_RUNTIME_API set, the entry script runs the runtime client directly.
+# scikit-learn files through the same image (no rebuild): MODEL_PATH at a mounted .joblib (a ColumnTransformer +
+# RandomForest pipeline and a HistGradientBoosting pipeline with categorical features, fitted on DataFrames by
+# scikit-learn 1.9.1), every fixture row as a batch by name and by position, answered with scikit-learn's labels.
 docker rm -f "$container" >/dev/null
 container=""
+models="$work/models"
+mkdir -p "$models"
+chmod 755 "$models"
+sklearn_ok=""
+for name in pipe_ct_rf hgb_pipe_cat; do
+  install -m 0644 "test/fixtures/sklearn-families/1.9.1/$name.joblib" "$models/$name.joblib"
+  port="$(free_port)"
+  container=$(docker run -d --network=host -v "$models:/models:ro" -e MODEL_PATH="/models/$name.joblib" \
+    -e HOST=127.0.0.1 -e PORT="$port" "$image")
+  line=$(node test/fixtures/container/sklearn-check.mjs \
+    "http://127.0.0.1:$port/2015-03-31/functions/function/invocations" \
+    test/fixtures/sklearn-families/1.9.1/expected.json "$name") ||
+    { docker logs "$container" >&2; die "$name.joblib through the image did not answer as scikit-learn"; }
+  log "$name.joblib (scikit-learn 1.9.1) through the image: $line"
+  sklearn_ok="$sklearn_ok${sklearn_ok:+,}\"${line#SKLEARN-OK }\""
+  docker rm -f "$container" >/dev/null
+  container=""
+done
+
+# Lambda mode: with AWS_LAMBDA_RUNTIME_API set, the entry script runs the runtime client directly.
 api_port="$(free_port)"
 node test/fixtures/container/fake-runtime-api.mjs "$api_port" >"$work/runtime-api.out" &
 api_pid=$!
@@ -114,5 +136,5 @@ lambda_answer=$(sed -n 's/^RESPONSE //p' "$work/runtime-api.out")
 [ "$lambda_answer" = "$expected" ] || die "runtime client posted '$lambda_answer', expected '$expected'"
 log "AWS_LAMBDA_RUNTIME_API set: the runtime client posted $lambda_answer"
 
-printf 'E2E-RESULT {"image":"%s","sizeBytes":%s,"baseSizeBytes":%s,"buildMs":%s,"coldStartMs":%s,"uid":%s,"modelSha256":"%s","answer":%s}\n' \
-  "$image" "$size_bytes" "$base_size_bytes" "$build_ms" "$cold_ms" "$uid" "$local_sha" "$body"
+printf 'E2E-RESULT {"image":"%s","sizeBytes":%s,"baseSizeBytes":%s,"buildMs":%s,"coldStartMs":%s,"uid":%s,"modelSha256":"%s","answer":%s,"sklearn":[%s]}\n' \
+  "$image" "$size_bytes" "$base_size_bytes" "$build_ms" "$cold_ms" "$uid" "$local_sha" "$body" "$sklearn_ok"

@@ -24,11 +24,12 @@ interface E2eResult {
   readonly uid: number;
   readonly modelSha256: string;
   readonly answer: unknown;
+  readonly sklearn: string[];
 }
 
 describe('container image end to end', () => {
   const reason = whyNot();
-  it('builds, answers the tutorial request as non-root, in both modes, with a reproducible model', {
+  it('builds, answers the tutorial request as non-root, in both modes, with a reproducible model; serves scikit-learn pipelines by name and position', {
     skip: reason ?? false,
     timeout: TIMEOUT_MS + 10_000,
   }, async () => {
@@ -55,6 +56,8 @@ describe('container image end to end', () => {
     assert.ok(line, `no E2E-RESULT line in:\n${stdout}`);
     const result = JSON.parse(line.slice('E2E-RESULT '.length)) as E2eResult;
     assert.deepEqual(result.answer, { statusCode: 200, body: 1 });
+    // MODEL_PATH at a mounted scikit-learn 1.9.1 file: every fixture row by name and by position, as scikit-learn.
+    assert.deepEqual(result.sklearn, ['1.9.1/pipe_ct_rf 16', '1.9.1/hgb_pipe_cat 16']);
     assert.notEqual(result.uid, 0);
     assert.match(result.modelSha256, /^[0-9a-f]{64}$/);
     assert.ok(result.sizeBytes > result.baseSizeBytes, 'the image adds layers to its base');

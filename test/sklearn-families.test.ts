@@ -169,6 +169,41 @@ function checkAcceptance(m: FamilyEntry, p: Predictor, set: FamilySet): void {
   });
 }
 
+/**
+ * The prediction handler (the batch path `serve`, `predict` and the function image use) answers every row as
+ * a batch by position and, when the model knows its feature names, by name: labels are scikit-learn's, values
+ * and probabilities are the predictor's own (checked against scikit-learn above), bit for bit.
+ */
+async function checkHandler(set: FamilySet, m: FamilyEntry): Promise<void> {
+  const p = createPredictor(readSklearnFile(`${set.dir}/${m.file}`));
+  const handle = createPredictionHandler(p);
+  const names = p.schema.features.map((f) => f.name);
+  const rows = (m.rows ?? []).map((ref) => set.row(m, ref));
+  const asArrays = rows.map((r) => (Array.isArray(r) ? r : names.map((n) => r[n ?? ''] ?? null)));
+  const want = rows.map((r, i) =>
+    p.task === 'classification' ? m.predict?.[i] : p.predict(toFeatureRow(r, names)),
+  );
+  const where = `${set.version} ${m.name}`;
+  const batches: Array<[string, unknown[]]> = [['by position', asArrays]];
+  if (names.every((n) => n !== null)) {
+    const asObjects = asArrays.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]])));
+    batches.push(['by name', asObjects]);
+  }
+  const probabilities = p.task === 'classification' && p.hasProbabilities !== false;
+  for (const [how, data] of batches) {
+    assert.deepEqual(await handle({ data }), { statusCode: 200, body: want }, `${where}: a batch ${how}`);
+    if (!probabilities) continue;
+    const reply = (await handle({ data, probabilities: true })) as {
+      body: { prediction: unknown; probabilities: number[] }[];
+    };
+    reply.body.forEach((a, i) => {
+      assert.equal(a.prediction, want[i], `${where}: row ${i} ${how}, with probabilities`);
+      const direct = Array.from(p.predictProba(toFeatureRow(rows[i] as never, names)));
+      assert.deepEqual(a.probabilities, direct, `${where}: row ${i} ${how}, probabilities`);
+    });
+  }
+}
+
 async function checkRefusals(set: FamilySet, m: FamilyEntry): Promise<void> {
   const handle = createPredictionHandler(createPredictor(readSklearnFile(`${set.dir}/${m.file}`)));
   for (const { row, sklearnError } of m.refusedRows ?? []) {
@@ -190,11 +225,12 @@ async function checkRefusals(set: FamilySet, m: FamilyEntry): Promise<void> {
 for (const set of familySets()) {
   describe(`scikit-learn ${set.version} files`, () => {
     for (const family of ['trees', 'pipelines', 'hgb', 'linear'] as const) {
-      it(`${family}: answers as scikit-learn on every row; the converted artifact answers identically`, async () => {
+      it(`${family}: answers as scikit-learn on every row, by position and by name; the converted artifact answers identically`, async () => {
         const models = set.models.filter((m) => m.family === family);
         assert.ok(models.length > 0);
         for (const m of models) {
           checkModel(set, m);
+          await checkHandler(set, m);
           await checkRefusals(set, m);
         }
       });
