@@ -1,15 +1,15 @@
 // BatchScoring: the bucket, the Distributed Map state machine (reader, batcher, writer, retries, concurrency), IAM.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RETRIED_ERRORS } from '../lib/batch-definition.js';
 import type { BatchScoringOptions } from '../lib/batch-options.js';
 import type { ModelFunctionProps } from '../lib/model-function.js';
 import { LambdaMlStack } from '../lib/stack.js';
+import { testApp } from './app.js';
 
 function synth(batch: BatchScoringOptions, model: ModelFunctionProps = {}) {
-  const app = new App();
+  const app = testApp();
   const stack = new LambdaMlStack(app, 'Batch', { model, batch });
   return { stack, template: Template.fromStack(stack) };
 }

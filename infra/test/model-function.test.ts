@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { ModelFunctionProps } from '../lib/model-function.js';
 import { LambdaMlStack } from '../lib/stack.js';
+import { testApp } from './app.js';
 
 function synth(model: ModelFunctionProps = {}): {
   stack: LambdaMlStack;
   template: Template;
   image: ImageSource;
 } {
-  const app = new App();
+  const app = testApp();
   const stack = new LambdaMlStack(app, 'Test', { model });
   const template = Template.fromStack(stack);
   const manifest = JSON.parse(readFileSync(join(app.outdir, 'Test.assets.json'), 'utf8'));

@@ -1,12 +1,12 @@
 // Invalid infrastructure options (function, rollout, batch) fail synth naming the option; CDK context maps onto them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import type { BatchScoringOptions } from '../lib/batch-options.js';
 import { batchFromContext, optionsFromContext } from '../lib/context.js';
 import type { ModelFunctionProps } from '../lib/model-function.js';
 import { InfraOptionError, type ModelFunctionOptions, resolveOptions } from '../lib/options.js';
 import { LambdaMlStack } from '../lib/stack.js';
+import { testApp } from './app.js';
 
 describe('invalid options fail synth naming the option', () => {
   const cases: Array<[string, ModelFunctionOptions, RegExp]> = [
@@ -46,7 +46,7 @@ describe('invalid options fail synth naming the option', () => {
   ];
   for (const [name, model, message] of cases) {
     it(`rejects ${name}`, () => {
-      const app = new App();
+      const app = testApp();
       assert.throws(
         () => new LambdaMlStack(app, 'Bad', { model }),
         (error: unknown) => error instanceof InfraOptionError && message.test(error.message),
@@ -137,7 +137,7 @@ describe('invalid rollout and scaling options fail synth naming the option', () 
   for (const [name, model, message] of cases) {
     it(`rejects ${name}`, () => {
       assert.throws(
-        () => new LambdaMlStack(new App(), 'Bad', { model }),
+        () => new LambdaMlStack(testApp(), 'Bad', { model }),
         (error: unknown) => error instanceof InfraOptionError && message.test(error.message),
       );
     });
@@ -187,7 +187,7 @@ describe('invalid batch options fail synth naming the option', () => {
   for (const [name, batch, message] of bad) {
     it(`rejects ${name}`, () => {
       assert.throws(
-        () => new LambdaMlStack(new App(), 'Bad', { batch }),
+        () => new LambdaMlStack(testApp(), 'Bad', { batch }),
         (error: unknown) => error instanceof InfraOptionError && message.test(error.message),
       );
     });
