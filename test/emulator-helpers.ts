@@ -1,6 +1,7 @@
 // Shared helpers for the emulator tests: start an emulator on the fixture runtime, make raw HTTP calls.
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../src/emulator/server.js';
 
@@ -101,4 +102,83 @@ export function childrenMatching(needle: string): number[] {
     }
   }
   return found;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly reason: string;
+  /** Header lines as sent, names lower-cased, in order. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string;
+}
+
+export interface RawExchange {
+  /** Every response the server wrote on the connection, in order. */
+  readonly responses: RawResponse[];
+  /** Everything received, as text. */
+  readonly text: string;
+}
+
+/**
+ * Writes `data` on one raw TCP connection (node:net: nothing normalises or validates it) and collects
+ * what comes back until the server closes the connection. `end` half-closes after writing; `keepOpen`
+ * leaves our side open (for bodies that never end). A hang guard only, no timing assertion.
+ */
+export function rawExchange(
+  port: number,
+  data: string | Buffer | ReadonlyArray<string | Buffer>,
+  options: { end?: boolean; guardMs?: number } = {},
+): Promise<RawExchange> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close from the server in ${options.guardMs ?? 120_000} ms (hang guard)`));
+    }, options.guardMs ?? 120_000);
+    socket.on('connect', () => {
+      for (const part of Array.isArray(data) ? data : [data]) socket.write(part);
+      if (options.end === true) socket.end();
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A reset after the answers (the server closing with unread bytes) still ends the exchange.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(guard);
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ responses: parseResponses(text), text });
+    });
+  });
+}
+
+/** Splits a byte stream of HTTP/1.1 responses (Content-Length bodies, or the rest of the stream). */
+export function parseResponses(text: string): RawResponse[] {
+  const out: RawResponse[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\r\n\r\n', at);
+    if (end < 0) break;
+    const lines = text.slice(at, end).split('\r\n');
+    const status = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(lines[0] ?? '');
+    if (status === null) break;
+    const headers = lines.slice(1).map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as const;
+    });
+    const length = headers.find(([name]) => name === 'content-length');
+    const bodyEnd = length === undefined ? text.length : end + 4 + Number(length[1]);
+    out.push({
+      status: Number(status[1]),
+      reason: status[2] ?? '',
+      headers,
+      body: text.slice(end + 4, bodyEnd),
+    });
+    at = bodyEnd;
+  }
+  return out;
+}
+
+/** The value of a header in a raw response (first one), or undefined. */
+export function rawHeader(response: RawResponse, name: string): string | undefined {
+  return response.headers.find(([n]) => n === name)?.[1];
 }

@@ -63,6 +63,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       invoker,
       functionUrl: o.functionUrl,
       readiness: () => pool.readiness(),
+      log: writeLog,
     }),
   );
   server.keepAliveTimeout = 65_000;

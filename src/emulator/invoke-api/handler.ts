@@ -16,6 +16,8 @@ export interface InvokeApiOptions {
   readonly functionUrl: boolean;
   /** `GET /_lambda-ml/health`: whether instances can initialise. */
   readonly readiness: () => Promise<Readiness>;
+  /** Where the emulator's own notes go (a refused Function URL response says why there). */
+  readonly log?: (text: string) => void;
 }
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
@@ -38,7 +40,7 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
       req.resume();
       work = health(options, res, requestId);
     } else if (options.functionUrl) {
-      work = functionUrl(options.invoker, req, res, requestId);
+      work = functionUrl(options, req, res, requestId);
     } else {
       req.resume();
       work = Promise.reject(
@@ -126,7 +128,7 @@ function sendResult(res: ServerResponse, result: InvokeResult, requestId: string
 }
 
 async function functionUrl(
-  invoker: Invoker,
+  options: InvokeApiOptions,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
@@ -142,7 +144,7 @@ async function functionUrl(
   // Function URL answers keep setHeader: the handler's own headers may override it, as before.
   res.setHeader('x-amzn-RequestId', requestId);
   const event = toUrlEvent(req, read.body, requestId, new Date());
-  const result = await invoker.invoke({ payload: Buffer.from(JSON.stringify(event)) }, requestId);
+  const result = await options.invoker.invoke({ payload: Buffer.from(JSON.stringify(event)) }, requestId);
   if (result.outcome.kind === 'error') {
     const body = '{"Message":"Internal Server Error"}';
     res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': body.length });
@@ -150,7 +152,30 @@ async function functionUrl(
     return;
   }
   const response = fromHandlerResult(result.outcome.body);
-  res.writeHead(response.status, { ...response.headers, 'Content-Length': response.body.length });
+  if (!response.ok) {
+    options.log?.(
+      `lambda-ml: Function URL response refused (RequestId: ${requestId}): ${response.problem}\n`,
+    );
+    const body = JSON.stringify({
+      Message: 'Internal Server Error',
+      errorType: 'Runtime.InvalidResponse',
+      errorMessage: `The function's response is not a valid HTTP response: ${response.problem}`,
+    });
+    res.writeHead(502, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+      'x-amzn-ErrorType': 'Runtime.InvalidResponse',
+    });
+    res.end(body);
+    return;
+  }
+  // 204 and 304 have no body (nor a length); HEAD keeps the length of the body it does not get.
+  if (response.status === 204 || response.status === 304) {
+    res.writeHead(response.status, response.headers);
+    res.end();
+    return;
+  }
+  res.writeHead(response.status, { ...response.headers, 'content-length': response.body.length });
   res.end(response.body);
 }
 
