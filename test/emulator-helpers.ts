@@ -77,6 +77,16 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** True while a process exists and is not a zombie (an orphan's zombie may wait for a busy init). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** Polls until `check` holds or `ms` pass. */
 export async function waitFor(check: () => boolean, ms = 30_000): Promise<boolean> {
   const end = Date.now() + ms;

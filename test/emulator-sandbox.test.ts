@@ -1,7 +1,7 @@
 // Execution environments over real sockets: lazy init, reuse, concurrency and 429, warm start, init errors, Function URL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alive, call, invoke, startFixtureEmulator, waitFor } from './emulator-helpers.js';
+import { alive, call, invoke, running, startFixtureEmulator, waitFor } from './emulator-helpers.js';
 
 describe('emulator execution environments', () => {
   it('starts instances lazily, reuses a warm one, and reports Init Duration only on the cold call', async () => {
@@ -39,6 +39,37 @@ describe('emulator execution environments', () => {
       assert.equal((await invoke(emu.url, { n: 2 })).status, 200);
       assert.equal(emu.pids().length, 2);
     } finally {
+      await emu.close();
+    }
+  });
+
+  it('sends a call to another instance when the one it waited for exits before taking it', async () => {
+    // The first instance answers, then stays away from /next for 1.5 s and exits (as a runtime does
+    // after a handler's uncaught asynchronous exception): the next call, sent at once, waits for it.
+    const emu = await startFixtureEmulator({ concurrency: 1, timeout: 30 });
+    try {
+      const first = JSON.parse((await invoke(emu.url, { action: 'answer-then-exit', ms: 1500 })).body);
+      const second = await invoke(emu.url, { action: 'env' });
+      assert.equal(second.headers['x-amz-function-error'], undefined, second.body);
+      const answered = JSON.parse(second.body);
+      assert.notEqual(answered.pid, first.pid, 'the second call ran on a new instance');
+      assert.ok(await waitFor(() => !alive(first.pid)));
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('kills the processes a function started when its runtime exits by itself', async () => {
+    const emu = await startFixtureEmulator();
+    let orphan = 0;
+    try {
+      const reply = JSON.parse((await invoke(emu.url, { action: 'answer-then-exit', orphan: true })).body);
+      orphan = reply.orphan;
+      assert.ok(orphan > 0);
+      assert.ok(await waitFor(() => !alive(reply.pid)), 'the runtime exited');
+      assert.ok(await waitFor(() => !running(orphan), 10_000), `sleep ${orphan} outlived its runtime`);
+    } finally {
+      if (running(orphan)) process.kill(orphan, 'SIGKILL');
       await emu.close();
     }
   });

@@ -24,6 +24,13 @@ interface Job {
   cold: boolean;
   startedAt: number;
   started: boolean;
+  /** The runtime took it from /next (until then it can still go to another instance). */
+  delivered: boolean;
+  /**
+   * Asks the pool to run this undelivered invocation on another instance (true when it did); only for
+   * a call assigned to an initialised instance, so an init failure still answers the call that waited.
+   */
+  readonly reroute: (() => boolean) | null;
 }
 
 type KillReason = 'timeout' | 'oom' | 'init-error' | 'init-timeout' | 'shutdown';
@@ -55,6 +62,8 @@ export class ExecutionEnvironment {
   private reportInitOnFirstCall = false;
   private readonly spawnedAt: number;
   private gone = false;
+  /** SIGKILL already went to the whole process group (the exit path need not send it again). */
+  private groupKilled = false;
   private initDurationMs: number | null = null;
   private maxRss = 0;
   /** When memory was last sampled: the pool polls every 50 ms, so a busy environment needs no extra reads. */
@@ -106,12 +115,26 @@ export class ExecutionEnvironment {
     this.timer = setTimeout(() => this.initTimedOut(), this.deps.config.initTimeoutMs);
   }
 
-  /** Runs one invocation on this environment (the pool only calls it when `state.available`). */
-  run(invocation: Invocation): Promise<RunResult> {
+  /**
+   * Runs one invocation on this environment (the pool only calls it when `state.available`). When the
+   * environment dies before its runtime takes the call, `reroute` may hand it to another instance
+   * instead; this promise then never settles (the pool answers from the other instance).
+   */
+  run(invocation: Invocation, reroute?: () => boolean): Promise<RunResult> {
     return new Promise((resolve) => {
       // startedAt is the assignment time until the runtime takes the call (then the delivery time).
       const startedAt = this.deps.clock.now();
-      this.job = { invocation, log: new InvocationLog(), resolve, cold: false, startedAt, started: false };
+      const warm = this.state.phase !== 'init';
+      this.job = {
+        invocation,
+        log: new InvocationLog(),
+        resolve,
+        cold: false,
+        startedAt,
+        started: false,
+        delivered: false,
+        reroute: warm && reroute !== undefined ? reroute : null,
+      };
       this.job.cold = this.state.phase === 'init' || this.reportInitOnFirstCall;
       this.reportInitOnFirstCall = false;
       const effect = this.state.assign(invocation);
@@ -139,12 +162,13 @@ export class ExecutionEnvironment {
     const rss = this.sample(pid);
     if (rss <= this.deps.config.memoryMb * MIB) return;
     const id = this.job?.invocation.requestId ?? 'none';
-    this.complete(outcomes.outOfMemory(id));
+    if (!this.rerouted('was over its memory limit')) this.complete(outcomes.outOfMemory(id));
     this.kill('oom');
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after `graceMs`) and the endpoint. */
   async stop(graceMs = 500): Promise<void> {
+    this.rerouted('was stopped');
     this.kill('shutdown', 'SIGTERM');
     const hard = setTimeout(() => this.signal('SIGKILL'), graceMs);
     await this.exited;
@@ -194,6 +218,7 @@ export class ExecutionEnvironment {
     if (job === null || waiter === null) return;
     this.waiter = null;
     this.waiterReject = null;
+    job.delivered = true;
     this.begin(job, true);
     invocation.deadlineMs = Date.now() + this.deps.config.timeoutMs;
     this.clearTimer();
@@ -249,6 +274,11 @@ export class ExecutionEnvironment {
   private timedOut(): void {
     const job = this.job;
     if (job === null) return;
+    // A warm runtime that did not come back to /next in time never saw this call: it goes elsewhere.
+    if (this.rerouted('did not ask for work within the timeout')) {
+      this.kill('timeout');
+      return;
+    }
     const seconds = (this.deps.config.timeoutMs / 1000).toFixed(2);
     const id = job.invocation.requestId;
     this.begin(job);
@@ -263,14 +293,35 @@ export class ExecutionEnvironment {
     this.kill('init-timeout');
   }
 
-  /** The process is gone: fail whatever was in flight, then leave the pool. */
+  /**
+   * Hands an invocation the runtime never took to another instance (see `Job.reroute`); true when it
+   * did. The state dies first, so the slot this environment held counts as free for the new one.
+   */
+  private rerouted(why: string): boolean {
+    const job = this.job;
+    if (job === null || job.delivered || job.reroute === null) return false;
+    this.state.die();
+    if (!job.reroute()) return false;
+    this.job = null;
+    this.clearTimer();
+    this.deps.writeLog(
+      `lambda-ml: instance ${this.id} ${why} before its runtime took request ${job.invocation.requestId}; sent to another instance\n`,
+    );
+    return true;
+  }
+
+  /** The process is gone: fail whatever was in flight, kill what it left behind, then leave the pool. */
   private exit(how: string): void {
     if (this.gone) return;
     this.gone = true;
     this.clearTimer();
     this.state.die();
+    // Processes the function started share the runtime's process group: they go with it, even when
+    // the runtime exited by itself (otherwise they would be re-parented to init and live on).
+    const pid = this.child?.pid;
+    if (pid !== undefined && !this.groupKilled) this.deps.kill(pid, 'SIGKILL', true);
     // The job, not the state, says what was in flight: a kill already moved the state to dead.
-    if (this.job !== null) {
+    if (this.job !== null && !this.rerouted(`exited (${how})`)) {
       const id = this.job.invocation.requestId;
       this.complete(this.initOutcome ?? outcomes.exited(id, how));
     }
@@ -292,7 +343,9 @@ export class ExecutionEnvironment {
 
   private signal(signal: NodeJS.Signals): void {
     const pid = this.child?.pid;
-    if (pid !== undefined) this.deps.kill(pid, signal);
+    if (pid === undefined) return;
+    if (signal === 'SIGKILL') this.groupKilled = true;
+    this.deps.kill(pid, signal);
   }
 
   private output(chunk: Buffer): void {

@@ -61,6 +61,12 @@ function harness(
   return { pool, handlers, children, kills, logs, tick, advance };
 }
 
+/** Polls (real time) until `check` holds; false after 5 s. */
+async function until(check: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
 const request = (event: unknown) => ({ payload: Buffer.from(JSON.stringify(event)) });
 
 describe('Pool with injected spawn, endpoint and clock', () => {
@@ -123,7 +129,7 @@ describe('Pool with injected spawn, endpoint and clock', () => {
     await h.pool.close(0);
   });
 
-  it('times out a call waiting on a warm runtime that never asks for work again', async () => {
+  it('moves a call from a warm runtime that never asks for work again to a new instance', async () => {
     const h = harness({ timeoutMs: 20 });
     const first = h.pool.invoke(request({}), 'one');
     await h.tick();
@@ -131,9 +137,72 @@ describe('Pool with injected spawn, endpoint and clock', () => {
     await handler.next();
     handler.respond('one', Buffer.from('1'));
     await first;
-    const stuck = await h.pool.invoke(request({}), 'two');
-    assert.equal(stuck.outcome.kind === 'error' && stuck.outcome.errorType, 'Sandbox.Timedout');
-    assert.match(stuck.log, /^START RequestId: two /);
+    const second = h.pool.invoke(request({}), 'two');
+    // The stuck instance is killed at the timeout; the call, never delivered, starts a new one.
+    assert.ok(await until(() => h.handlers.length === 2));
+    assert.deepEqual(h.kills, [[5000, 'SIGKILL']]);
+    const other = h.handlers[1] as RuntimeApiHandler;
+    assert.equal((await other.next()).requestId, 'two');
+    other.respond('two', Buffer.from('2'));
+    const result = await second;
+    assert.equal(result.outcome.kind, 'success');
+    assert.equal(result.outcome.body.toString(), '2');
+    assert.match(result.log, /^START RequestId: two /);
+    assert.match(
+      h.logs.join(''),
+      /instance 1 did not ask for work within the timeout before its runtime took request two; sent to another instance/,
+    );
+    await h.pool.close(0);
+  });
+
+  it('sends a call to another instance when the one it waited for exits before taking it', async () => {
+    const h = harness({ limit: 1 });
+    const first = h.pool.invoke(request({}), 'one');
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    // The runtime answers, then dies (an uncaught exception after the answer) instead of asking for work.
+    handler.respond('one', Buffer.from('1'));
+    await first;
+    const second = h.pool.invoke(request({}), 'two');
+    (h.children[0] as FakeChild).emit('exit', 129, null);
+    // The whole process group goes, since the function's own processes would outlive the runtime.
+    assert.deepEqual(h.kills, [[5000, 'SIGKILL']]);
+    assert.ok(await until(() => h.handlers.length === 2));
+    const other = h.handlers[1] as RuntimeApiHandler;
+    assert.equal((await other.next()).requestId, 'two');
+    other.respond('two', Buffer.from('"fine"'));
+    const result = await second;
+    assert.equal(result.outcome.body.toString(), '"fine"');
+    assert.equal(h.pool.size, 1);
+    await h.pool.close(0);
+  });
+
+  it('prefers an instance waiting in /next over one still finishing its last call', async () => {
+    const h = harness();
+    const a = h.pool.invoke(request({}), 'a');
+    const b = h.pool.invoke(request({}), 'b');
+    await h.tick();
+    const [ha, hb] = h.handlers as [RuntimeApiHandler, RuntimeApiHandler];
+    await ha.next();
+    await hb.next();
+    hb.respond('b', Buffer.from('1'));
+    await b;
+    void hb.next();
+    ha.respond('a', Buffer.from('1'));
+    await a;
+    // Instance 1 answered last (most recently used) but has not come back to /next; instance 2 has.
+    const polled = h.pool.invoke(request({}), 'c');
+    await h.tick();
+    assert.deepEqual(
+      h.pool.instances().map((i) => [i.id, i.state]),
+      [
+        [1, 'idle'],
+        [2, 'busy'],
+      ],
+    );
+    hb.respond('c', Buffer.from('"two"'));
+    assert.equal((await polled).outcome.body.toString(), '"two"');
     await h.pool.close(0);
   });
 
@@ -236,8 +305,12 @@ describe('Pool events (what the console observes)', () => {
     );
     assert.equal(h.pool.stop(99), false);
     assert.equal(h.pool.stop(1), true);
-    assert.deepEqual(h.kills, [[5000, 'SIGTERM']]);
     await h.tick();
+    // SIGTERM to the runtime, then SIGKILL to whatever is left of its process group once it exited.
+    assert.deepEqual(h.kills, [
+      [5000, 'SIGTERM'],
+      [5000, 'SIGKILL'],
+    ]);
     assert.equal(h.pool.size, 0);
     void h.pool.invoke(request({}), 'second');
     await h.tick();

@@ -7,6 +7,8 @@ import { ExecutionEnvironment, type RunResult } from './environment.js';
 import type { SandboxDeps } from './types.js';
 
 const MEMORY_POLL_MS = 50;
+/** How many times one call may move to another instance before it fails where it is. */
+const MAX_REROUTES = 3;
 
 /** Whether the function's instances can initialise (the health route and `serve`'s start-up check). */
 export type Readiness =
@@ -121,7 +123,7 @@ export class Pool {
   /** Runs one invocation; throws ConcurrencyLimitError (429) when every environment is busy. */
   async invoke(request: InvokeRequest, requestId: string = randomUUID()): Promise<InvokeResult> {
     if (this.closing) throw new ShuttingDownError();
-    const env = this.acquire();
+    const first = this.acquire();
     const invocation: Invocation = {
       requestId,
       payload: request.payload,
@@ -132,17 +134,48 @@ export class Pool {
     };
     this.inFlight++;
     const startedAt = this.events.active ? Date.now() : 0;
+    let env = first;
     try {
-      const running = env.run(invocation);
-      this.observe(env);
-      const result = await running;
-      if (this.events.active) this.published(env, invocation, startedAt, result);
-      return { requestId, outcome: result.outcome, log: result.log };
+      const ran = await this.runRouted(first, invocation);
+      env = ran.env;
+      if (this.events.active) this.published(env, invocation, startedAt, ran.result);
+      return { requestId, outcome: ran.result.outcome, log: ran.result.log };
     } finally {
       this.inFlight--;
       this.release(env);
       this.observe(env);
     }
+  }
+
+  /**
+   * Runs `invocation` on `env`; when that environment dies before its runtime took the call (it was
+   * still finishing the previous one, then exited, hung or was stopped), the call moves to another
+   * instance at once, at most MAX_REROUTES times. Resolves with the environment that answered.
+   */
+  private runRouted(
+    env: ExecutionEnvironment,
+    invocation: Invocation,
+  ): Promise<{ env: ExecutionEnvironment; result: RunResult }> {
+    return new Promise((resolve) => {
+      let moves = 0;
+      const start = (target: ExecutionEnvironment) => {
+        const reroute = (): boolean => {
+          if (this.closing || moves >= MAX_REROUTES) return false;
+          let next: ExecutionEnvironment;
+          try {
+            next = this.acquire(target);
+          } catch {
+            return false;
+          }
+          moves++;
+          start(next);
+          return true;
+        };
+        void target.run(invocation, reroute).then((result) => resolve({ env: target, result }));
+        this.observe(target);
+      };
+      start(env);
+    });
   }
 
   /** Stops taking calls, waits up to `graceMs` for calls in flight, then stops every environment. */
@@ -168,13 +201,25 @@ export class Pool {
     });
   }
 
-  private acquire(): ExecutionEnvironment {
+  /**
+   * An environment for the next call: one whose runtime waits in /next (the only truly free state),
+   * else one that has just answered and is on its way back to /next (the call waits there and moves
+   * on if that runtime dies instead), else the one a readiness check is starting, else a new one.
+   */
+  private acquire(except?: ExecutionEnvironment): ExecutionEnvironment {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const env = this.idle[i] as ExecutionEnvironment;
+      if (env !== except && env.state.waiting) {
+        this.idle.splice(i, 1);
+        return env;
+      }
+    }
     while (this.idle.length > 0) {
       const env = this.idle.pop() as ExecutionEnvironment;
-      if (env.state.available) return env;
+      if (env !== except && env.state.available) return env;
     }
     const preparing = this.preparing;
-    if (preparing?.state.available) {
+    if (preparing?.state.available && preparing !== except) {
       this.preparing = null;
       return preparing;
     }

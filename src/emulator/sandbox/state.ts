@@ -38,6 +38,11 @@ export class SandboxState {
     return this.phaseValue !== 'dead' && this.pending === null && this.current === null;
   }
 
+  /** True while the runtime is blocked in GET /next with nothing assigned: the only truly free moment. */
+  get waiting(): boolean {
+    return this.polling && this.available;
+  }
+
   /** The invocation in flight (pending or running), if any. */
   get inFlight(): Invocation | null {
     return this.current ?? this.pending;

@@ -22,8 +22,11 @@ export interface SandboxDeps {
   readonly clock: { now(): number };
   /** Resident bytes of a process tree (0 when unknown). */
   readonly readRss: (pid: number) => number;
-  /** Signals a runtime process (its whole process group by default). */
-  readonly kill: (pid: number, signal: NodeJS.Signals) => void;
+  /**
+   * Signals a runtime process's whole process group (falling back to the pid alone, unless
+   * `groupOnly`: after the runtime itself has exited and been reaped, its pid may belong to another).
+   */
+  readonly kill: (pid: number, signal: NodeJS.Signals, groupOnly?: boolean) => void;
   /** Where platform and function log text goes (the emulator's stdout by default). */
   readonly writeLog: (text: string) => void;
   /** Where the pool publishes instance and invocation events (none when absent). */
@@ -31,10 +34,11 @@ export interface SandboxDeps {
 }
 
 /** Signals the process group of `pid` (the runtime may have children), falling back to the pid alone. */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
+export function killGroup(pid: number, signal: NodeJS.Signals, groupOnly = false): void {
   try {
     process.kill(-pid, signal);
   } catch {
+    if (groupOnly) return;
     try {
       process.kill(pid, signal);
     } catch {
