@@ -65,7 +65,8 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
 
   const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
     const acc = new Float64Array(nRows * K);
-    const block = new Float64Array(BLOCK * F);
+    // No bigger than the batch: a one-row call must not allocate (and zero) a 512-row block.
+    const block = new Float64Array(Math.min(BLOCK, nRows) * F);
     for (let s = 0; s < nRows; s += BLOCK) {
       const end = Math.min(nRows, s + BLOCK);
       const n = end - s;

@@ -6,12 +6,7 @@ import { type BoostedPredictor, firstMax } from './boosted.js';
 import { boostedSchema, RowEncoder } from './rows.js';
 import { packXGBoostForest, xgboostLeaf } from './xgboost-forest.js';
 import type { XGBoostEstimator } from './xgboost-model.js';
-import {
-  isClassification,
-  probToMargin,
-  scipySoftmaxFloat32,
-  transformMargins,
-} from './xgboost-objectives.js';
+import { probToMargin, scipySoftmaxFloat32, transformMargins } from './xgboost-objectives.js';
 
 export interface XGBoostPredictorSpec {
   readonly kind: ModelKind;
@@ -23,17 +18,17 @@ export interface XGBoostPredictorSpec {
 const BLOCK = 512;
 const fr = Math.fround;
 
-/** Float32 margins of rows [0, n) of a float32 block `x` into acc (pre-filled with base margins). */
+/** Float32 margins of rows [0, n) of a float32 block `x` (F values a row) into acc (pre-filled with base margins). */
 function accumulate(
   e: XGBoostEstimator,
   forest: ReturnType<typeof packXGBoostForest>,
   baseMargin: Float32Array,
   x: Float32Array,
+  F: number,
   n: number,
   acc: Float32Array,
 ): void {
   const K = e.nGroups;
-  const F = x.length / BLOCK;
   const weights = e.treeWeight;
   const inplace = e.dartPath === 'inplace';
   for (let t = 0; t < e.nTreesUsed; t++) {
@@ -100,7 +95,8 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
   const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
     const acc = new Float32Array(nRows * K);
     for (let r = 0; r < nRows; r++) acc.set(baseMargin, r * K);
-    const block = new Float32Array(BLOCK * F);
+    // No bigger than the batch: a one-row call must not allocate (and zero) a 512-row block.
+    const block = new Float32Array(Math.min(BLOCK, nRows) * F);
     for (let s = 0; s < nRows; s += BLOCK) {
       const end = Math.min(nRows, s + BLOCK);
       for (let j = 0; j < (end - s) * F; j++) {
@@ -113,9 +109,9 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
         }
         block[j] = v === missing ? Number.NaN : v;
       }
-      accumulate(e, forest, baseMargin, block, end - s, acc.subarray(s * K, end * K));
+      accumulate(e, forest, baseMargin, block, F, end - s, acc.subarray(s * K, end * K));
     }
-    return Float64Array.from(acc);
+    return new Float64Array(acc);
   };
   const encode = (rows: ArrayLike<FeatureValue>, nRows: number): Float64Array => {
     const x = new Float64Array(nRows * F);
@@ -125,8 +121,13 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
   const raw = (row: ArrayLike<FeatureValue>): Float64Array => rawBatch(encode(row, 1), 1);
   const outputsBatch = (m: Float64Array, nRows: number): Float64Array => {
     const out = new Float64Array(nRows * width);
+    // One row at a time through two scratch arrays: no per-row subarray objects for the GC to collect.
+    const mr = new Float64Array(K);
+    const or = new Float64Array(width);
     for (let r = 0; r < nRows; r++) {
-      transformMargins(e.objective, m.subarray(r * K, (r + 1) * K), out.subarray(r * width, (r + 1) * width));
+      for (let g = 0; g < K; g++) mr[g] = m[r * K + g] as number;
+      transformMargins(e.objective, mr, or);
+      for (let g = 0; g < width; g++) out[r * width + g] = or[g] as number;
     }
     return out;
   };
