@@ -1,5 +1,6 @@
 // The prediction function run by the real runtime client (dist/) with the tutorial's model, against a fake Runtime API.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,18 @@ describe('prediction function init errors name the model path', () => {
         return { MODEL_PATH: join(dir, 'damaged.json') };
       },
       /cannot load the model from .*damaged\.json \(MODEL_PATH=.*\): .*not valid JSON/,
+    ],
+    [
+      'an artifact edited (its own sha256 field recomputed) under a MODEL_SHA256 pin',
+      () => {
+        const original = readFileSync(modelPath, 'utf8');
+        const artifact = JSON.parse(original);
+        artifact.estimator.trees[0].value[0] += 1;
+        writeFileSync(join(dir, 'edited.json'), serializeArtifact(artifact));
+        const pin = createHash('sha256').update(original).digest('hex');
+        return { MODEL_PATH: join(dir, 'edited.json'), MODEL_SHA256: pin };
+      },
+      /edited\.json \(MODEL_PATH=.*\) has sha256 [0-9a-f]{64}, but MODEL_SHA256 pins [0-9a-f]{64}: it is not the model this function was deployed with/,
     ],
     [
       'the default path next to the handler when MODEL_PATH is unset',

@@ -2,8 +2,14 @@
 // (`.lmlb` means binary), with the sha256 of the bytes written.
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import { serializeArtifact, serializeArtifactBinary } from '../model/artifact.js';
+import { LambdaMlError, UsageError } from '../core/errors.js';
+import {
+  createPredictor,
+  parseArtifactBytes,
+  serializeArtifact,
+  serializeArtifactBinary,
+} from '../model/artifact.js';
+import { ArtifactError } from '../model/errors.js';
 import type { ModelArtifact } from '../model/types.js';
 import { writeFileAtomic } from './files.js';
 
@@ -26,9 +32,26 @@ export function encodeArtifact(artifact: ModelArtifact, encoding: ArtifactEncodi
   return encoding === 'binary' ? serializeArtifactBinary(artifact) : serializeArtifact(artifact);
 }
 
-/** Writes the artifact atomically; returns the sha256 (hex) of the bytes written. */
+/**
+ * Loads `bytes` exactly as the function will (parse, checks, predictor): an artifact that would not load
+ * is never written, so no command exits 0 leaving a file behind that the function then refuses.
+ */
+export function checkArtifactBytes(bytes: string | Uint8Array, path: string): void {
+  try {
+    createPredictor(parseArtifactBytes(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes));
+  } catch (error) {
+    if (!(error instanceof LambdaMlError)) throw error;
+    throw new ArtifactError(`not writing ${path}: the artifact would not load: ${error.message}`, {
+      cause: error,
+      context: { ...error.context, path },
+    });
+  }
+}
+
+/** Writes the artifact atomically once its bytes load back; returns the sha256 (hex) of the bytes written. */
 export function writeArtifact(path: string, artifact: ModelArtifact, encoding: ArtifactEncoding): string {
   const bytes = encodeArtifact(artifact, encoding);
+  checkArtifactBytes(bytes, path);
   writeFileAtomic(path, bytes);
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,9 +1,10 @@
 // Where the model path comes from, and how a failed load is reported.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { Predictor } from '../model/types.js';
 import { ModelInitError } from './errors.js';
 import { loadModelAtInit, locateModel, looksLikeNativeArtifact } from './model-source.js';
@@ -51,6 +52,61 @@ describe('loadModelAtInit', () => {
           'cannot load the model from /m.json (MODEL_PATH=/m.json): cannot read model file /m.json (ENOENT)' &&
         error.cause === cause,
     );
+  });
+});
+
+describe('the MODEL_SHA256 pin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-pin-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'model.json');
+  writeFileSync(path, '{"the": "model"}\n');
+  const sha = createHash('sha256').update('{"the": "model"}\n').digest('hex');
+  const predictor = { kind: 'RandomForestClassifier' } as Predictor;
+
+  it('is read from the environment (trimmed, any case) next to MODEL_PATH', () => {
+    assert.equal(
+      locateModel({ MODEL_PATH: path, MODEL_SHA256: ` ${sha.toUpperCase()}\n` }, '/', '/').sha256,
+      sha,
+    );
+    assert.equal(locateModel({ MODEL_PATH: path }, '/', '/').sha256, undefined);
+    assert.equal(locateModel({ MODEL_SHA256: '' }, '/task', '/').sha256, undefined);
+  });
+
+  it('refuses a value that is not a sha256, saying what is expected', () => {
+    assert.throws(
+      () => locateModel({ MODEL_SHA256: 'abc123' }, '/task', '/'),
+      (error: unknown) =>
+        error instanceof ModelInitError &&
+        /^MODEL_SHA256 is "abc123"; expected the model file's sha256 as 64 hex digits/.test(error.message),
+    );
+  });
+
+  it('loads a file whose bytes match', () => {
+    const location = locateModel({ MODEL_PATH: path, MODEL_SHA256: sha }, '/', '/');
+    assert.equal(
+      loadModelAtInit(location, () => predictor),
+      predictor,
+    );
+  });
+
+  it('refuses any other file before the loader sees it, naming both digests', () => {
+    writeFileSync(join(dir, 'edited.json'), '{"the": "model!"}\n');
+    const location = locateModel({ MODEL_PATH: join(dir, 'edited.json'), MODEL_SHA256: sha }, '/', '/');
+    let loaded = false;
+    assert.throws(
+      () =>
+        loadModelAtInit(location, () => {
+          loaded = true;
+          return predictor;
+        }),
+      (error: unknown) =>
+        error instanceof ModelInitError &&
+        error.message.includes(`edited.json (MODEL_PATH=${join(dir, 'edited.json')}) has sha256 `) &&
+        error.message.includes(
+          `but MODEL_SHA256 pins ${sha}: it is not the model this function was deployed with`,
+        ),
+    );
+    assert.equal(loaded, false);
   });
 });
 

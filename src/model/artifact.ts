@@ -151,6 +151,17 @@ function validated(o: Record<string, unknown>): ModelArtifact {
   return artifact;
 }
 
+/**
+ * The structural checks a file gets when it is loaded, applied to an artifact held in memory (one a reader
+ * built from a scikit-learn/XGBoost/LightGBM file): envelope fields, then the kind's own checks (lengths,
+ * node links, finite numbers, classes against value widths). Throws ArtifactError naming the field.
+ */
+export function validateArtifact(artifact: ModelArtifact): ModelArtifact {
+  const o = artifact as unknown as Record<string, unknown>;
+  checkEnvelope(o);
+  return validated(o);
+}
+
 /** Parses and validates a JSON model file's text; throws ArtifactError naming what is wrong. */
 export function parseArtifact(text: string): ModelArtifact {
   const o = parseJson(text);

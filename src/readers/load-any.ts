@@ -6,8 +6,9 @@ import { basename } from 'node:path';
 import { LambdaMlError } from '../core/errors.js';
 import { GENERATED_BY } from '../core/version.js';
 import { type LightGBMModel, readLightGBMText } from '../lightgbm/read-model.js';
-import { createPredictor, FORMAT_VERSION } from '../model/artifact.js';
+import { createPredictor, FORMAT_VERSION, validateArtifact } from '../model/artifact.js';
 import { startsLikeBinary } from '../model/binary-format.js';
+import { ArtifactError } from '../model/errors.js';
 import { loadModelBytes } from '../model/load.js';
 import { ACCEPTED_FORMATS, sniffModelFormat } from '../model/sniff.js';
 import { ARTIFACT_FORMAT, type ModelArtifact, type Predictor, type Provenance } from '../model/types.js';
@@ -112,6 +113,20 @@ function unknownFormat(bytes: Uint8Array): never {
  * A lambda-ml artifact itself is not converted: it is refused with a message saying so.
  */
 export function readModelBytes(bytes: Uint8Array, source: Source, options: ReadOptions = {}): ModelArtifact {
+  const artifact = readForeign(bytes, source, options);
+  try {
+    return validateArtifact(artifact);
+  } catch (error) {
+    if (!(error instanceof ArtifactError)) throw error;
+    // The same checks an artifact file gets at load: a model that fails them is never served or written.
+    throw new ArtifactError(
+      `the ${artifact.kind} read from this file fails lambda-ml's structural checks: ${error.message.replace(/^invalid model artifact: /, '')}`,
+      { cause: error, context: error.context },
+    );
+  }
+}
+
+function readForeign(bytes: Uint8Array, source: Source, options: ReadOptions): ModelArtifact {
   switch (sniffModelFormat(bytes.subarray(0, 512))) {
     case 'pickle':
       return readPickled(bytes, source, options);

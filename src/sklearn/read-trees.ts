@@ -94,17 +94,29 @@ export function readTreeEstimator(
   return info.tree;
 }
 
+/**
+ * A classifier's `classes_` must have one label per value of every node (the tree's `n_classes`): a file
+ * where they differ would answer with the wrong labels, so it is refused naming both fields.
+ */
+function checkClassWidth(t: FlatTree, classes: readonly ClassLabel[], treePath: string, path: string): void {
+  const width = t.value.length / t.nodeCount;
+  if (width !== classes.length) {
+    throw new UnsupportedModelError(
+      `${path}.classes_ has ${classes.length} labels but ${treePath} has ${width} values per node (one per class); the two must match`,
+      { context: { field: `${path}.classes_` } },
+    );
+  }
+}
+
 /** A single DecisionTree or ExtraTree estimator. */
 export function readSingleTree(s: EstimatorState, classifier: boolean, ctx: ReadContext): TreeModel {
   const nFeatures = s.int('n_features_in_');
   const classes = classifier ? labels(s.array('classes_'), `${s.path}.classes_`) : null;
   const family = s.name.startsWith('Extra') ? 'extra-tree' : 'tree';
   const missingValues = treesTakeMissing(family, classifier, s, ctx);
-  const trees = missingLayout(
-    [readTreeEstimator(s.obj, s.path, classifier, nFeatures)],
-    missingValues,
-    s.path,
-  );
+  const tree = readTreeEstimator(s.obj, s.path, classifier, nFeatures);
+  if (classes !== null) checkClassWidth(tree, classes, `${s.path}.tree_`, s.path);
+  const trees = missingLayout([tree], missingValues, s.path);
   return { nFeatures, classes, trees, missingValues };
 }
 
@@ -124,14 +136,9 @@ export function readForest(s: EstimatorState, classifier: boolean, ctx: ReadCont
     return readTreeEstimator(t, `${s.path}.estimators_[${i}]`, classifier, nFeatures);
   });
   if (classes !== null) {
-    for (let i = 0; i < trees.length; i++) {
-      const t = trees[i] as FlatTree;
-      if (t.value.length !== t.nodeCount * classes.length) {
-        throw new UnsupportedModelError(
-          `${s.path}.estimators_[${i}] has a class count different from classes_`,
-        );
-      }
-    }
+    trees.forEach((t, i) => {
+      checkClassWidth(t, classes, `${s.path}.estimators_[${i}].tree_`, s.path);
+    });
   }
   const family = s.name.startsWith('Extra') ? 'extra-forest' : 'forest';
   const missingValues = treesTakeMissing(family, classifier, s, ctx);

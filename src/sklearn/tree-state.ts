@@ -74,6 +74,7 @@ export function readTree(v: PyValue, path: string): TreeInfo {
     value: numbers(values, `${path}.values`),
     ...(missingGoToLeft ? { missingGoToLeft } : {}),
   };
+  checkFinite(tree, path);
   checkStructure(tree, nFeatures, path);
   return { tree, nValues, nFeatures };
 }
@@ -146,4 +147,31 @@ function readMissingColumn(nodes: NdArray, offset: number): number[] {
 function checkStructure(t: FlatTree, nFeatures: number, path: string): void {
   const problem = treeStructureProblem(t, nFeatures);
   if (problem !== null) fail(path, problem);
+}
+
+/** The node fields as scikit-learn names them, for messages. */
+const FIELD_NAMES: ReadonlyArray<readonly [keyof FlatTree, string]> = [
+  ['threshold', 'nodes.threshold'],
+  ['impurity', 'nodes.impurity'],
+  ['nNodeSamples', 'nodes.n_node_samples'],
+  ['weightedNNodeSamples', 'nodes.weighted_n_node_samples'],
+  ['value', 'values'],
+];
+
+/**
+ * Every number a prediction reads (thresholds, leaf values) and every stored statistic is finite: a NaN
+ * threshold sends every row right, and none of them can be written to an artifact (JSON has no NaN).
+ * A +inf threshold was already mapped to MAX_VALUE above (scikit-learn's "all non-missing values left").
+ */
+function checkFinite(t: FlatTree, path: string): void {
+  for (const [key, name] of FIELD_NAMES) {
+    const col = t[key] as ArrayLike<number>;
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i] as number;
+      if (v - v !== 0) {
+        const at = key === 'value' ? `entry ${i}` : `node ${i}`;
+        fail(path, `${name} of ${at} is ${v}; expected a finite number`);
+      }
+    }
+  }
 }
