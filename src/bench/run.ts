@@ -55,9 +55,8 @@ export async function runBench(
     (done, total) =>
       progress(name, done, total);
   const check = answerCheck(options.expected);
-  const remote = await remoteTarget(options);
-  if (remote !== undefined) {
-    const target = remote;
+  /** The warm phase, then the throughput phase, against one target. */
+  const warmAndThroughput = async (target: CallTarget): Promise<Pick<BenchReport, 'warm' | 'throughput'>> => {
     const warm = await warmLatency(target, options.warmCalls, check, phase('warm'));
     const load = await throughput(
       target,
@@ -66,7 +65,11 @@ export async function runBench(
       check,
       phase('throughput'),
     );
-    return { endpoint: target.description, warm, throughput: { ...load, concurrency: options.concurrency } };
+    return { warm, throughput: { ...load, concurrency: options.concurrency } };
+  };
+  const remote = await remoteTarget(options);
+  if (remote !== undefined) {
+    return { endpoint: remote.description, ...(await warmAndThroughput(remote)) };
   }
   const allMs: number[] = [];
   for (let run = 0; run < options.coldRuns - 1; run++) {
@@ -86,21 +89,13 @@ export async function runBench(
   allMs.push(launched.coldMs);
   progress('cold', options.coldRuns, options.coldRuns);
   try {
-    const warm = await warmLatency(target, options.warmCalls, check, phase('warm'));
-    const load = await throughput(
-      target,
-      options.concurrency,
-      options.durationSeconds,
-      check,
-      phase('throughput'),
-    );
+    const measured = await warmAndThroughput(target);
     const pid = launched.child.pid ?? 0;
     const instances = children(pid).reduce((sum, kid) => sum + readTreeRss(kid), 0);
     return {
       endpoint: target.url.href,
       cold: { runs: allMs.length, medianMs: median(allMs), allMs },
-      warm,
-      throughput: { ...load, concurrency: options.concurrency },
+      ...measured,
       rssMb: { emulator: ownRss(pid) / 2 ** 20, instances: instances / 2 ** 20 },
     };
   } finally {
