@@ -1,13 +1,17 @@
-// Shared by the cold-start benchmarks: launch a server process, wait for the URL it prints, send the
-// tutorial's request once, and time spawn -> correct answer.
+// Shared by the cold-start benchmarks: launch a server process, wait for the URL it prints, send one request
+// (the tutorial's unless told), and time spawn -> correct answer.
 import { spawn } from 'node:child_process';
 
 export const TUTORIAL_BODY = '{"data": [0,0,0,0]}';
 export const TUTORIAL_ANSWER = '{"statusCode":200,"body":1}';
 const INVOKE = '/2015-03-31/functions/function/invocations';
 
-/** Milliseconds from spawning `argv` to the tutorial's answer; throws on any other answer. */
-export async function launchToFirstAnswer(argv: readonly string[]): Promise<number> {
+/** Milliseconds from spawning `argv` to the answer `answer` to `body`; throws on any other answer. */
+export async function launchToFirstAnswer(
+  argv: readonly string[],
+  body: string = TUTORIAL_BODY,
+  answer: string = TUTORIAL_ANSWER,
+): Promise<number> {
   const started = performance.now();
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
@@ -23,10 +27,9 @@ export async function launchToFirstAnswer(argv: readonly string[]): Promise<numb
         }
       });
     });
-    const res = await fetch(`${url}${INVOKE}`, { method: 'POST', body: TUTORIAL_BODY });
+    const res = await fetch(`${url}${INVOKE}`, { method: 'POST', body });
     const text = await res.text();
-    if (text !== TUTORIAL_ANSWER)
-      throw new Error(`${argv.join(' ')}: answer ${res.status} ${text.slice(0, 200)}`);
+    if (text !== answer) throw new Error(`${argv.join(' ')}: answer ${res.status} ${text.slice(0, 200)}`);
     return performance.now() - started;
   } finally {
     child.kill('SIGINT');
