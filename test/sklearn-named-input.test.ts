@@ -116,7 +116,7 @@ describe('a LinearSVC asked for probabilities', () => {
 });
 
 describe('the CLI with a named pipeline', () => {
-  it('predict reads JSON lines of objects; convert writes formatVersion 2 that answers the same', () => {
+  it('predict reads JSON lines of objects and of arrays; convert writes formatVersion 2 that answers the same', () => {
     const input = `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
     const direct = run(['predict', '--model', pipeline], input);
     assert.equal(direct.code, 0, direct.stderr);
@@ -128,6 +128,11 @@ describe('the CLI with a named pipeline', () => {
       answers.map((a) => a.prediction),
       labels,
     );
+    // The same rows as JSON arrays in the model's column order (category strings, null = missing).
+    const names = ['age', 'income', 'city', 'plan', 'visits'];
+    const arrays = `${rows.map((r) => JSON.stringify(names.map((n) => r[n] ?? null))).join('\n')}\n`;
+    const byPosition = run(['predict', '--model', pipeline], arrays);
+    assert.equal(byPosition.stdout, direct.stdout, 'rows by position answer as rows by name');
     const out = join(dir, 'pipe.json');
     const converted = run(['convert', pipeline, '--out', out]);
     assert.equal(converted.code, 0, converted.stderr);
