@@ -8,8 +8,9 @@ import { banner, closeOnSignal } from './shutdown.js';
 
 const USAGE = `usage: node dist/emulator/main.js [--port N] [--host H] [--handler module.fn] [--model PATH]
   [--task-root DIR] [--function-name NAME] [--timeout S] [--memory MB] [--concurrency N] [--warm N]
-  [--function-url] [--bootstrap CMD [ARGS...]]   (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT
-  FUNCTION_NAME TIMEOUT MEMORY CONCURRENCY WARM FUNCTION_URL BOOTSTRAP)
+  [--function-url] [--request-timeout S] [--max-connections N] [--bootstrap CMD [ARGS...]]
+  (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME TIMEOUT MEMORY CONCURRENCY WARM
+  FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS BOOTSTRAP)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
       concurrency: { type: 'string' },
       warm: { type: 'string' },
       'function-url': { type: 'boolean' },
+      'request-timeout': { type: 'string' },
+      'max-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
     concurrency: values.concurrency,
     warm: values.warm,
     functionUrl: values['function-url'],
+    requestTimeout: values['request-timeout'],
+    maxConnections: values['max-connections'],
     bootstrap,
   });
   const emulator = await startEmulator(options);

@@ -13,6 +13,8 @@ describe('emulator options', () => {
     assert.equal(o.memory, 128);
     assert.equal(o.concurrency, 10);
     assert.equal(o.handler, DEFAULTS.handler);
+    assert.equal(o.requestTimeout, 30);
+    assert.equal(o.maxConnections, 1024);
     assert.match(o.runtimeCommand.join(' '), /runtime[/\\]main\.js$/);
   });
 
@@ -22,6 +24,8 @@ describe('emulator options', () => {
       HOST: '0.0.0.0',
       TIMEOUT: '5',
       FUNCTION_URL: '1',
+      REQUEST_TIMEOUT: '12.5',
+      MAX_CONNECTIONS: '64',
       BOOTSTRAP: 'python3 -m awslambdaric app.handler',
     };
     const fromEnv = optionsFromRaw({}, env);
@@ -29,6 +33,7 @@ describe('emulator options', () => {
       [fromEnv.port, fromEnv.host, fromEnv.timeout, fromEnv.functionUrl],
       [0, '0.0.0.0', 5, true],
     );
+    assert.deepEqual([fromEnv.requestTimeout, fromEnv.maxConnections], [12.5, 64]);
     assert.deepEqual(fromEnv.bootstrap, ['python3', '-m', 'awslambdaric', 'app.handler']);
     const flags = optionsFromRaw({ port: '8080', bootstrap: ['./bootstrap'] }, env);
     assert.equal(flags.port, 8080);
@@ -44,6 +49,8 @@ describe('emulator options', () => {
       [{ concurrency: 2, warm: 3 }, /--warm must be a whole number from 0 to 2/],
       [{ handler: 'nodot' }, /--handler must look like module.function/],
       [{ functionName: 'bad name' }, /--function-name/],
+      [{ requestTimeout: 0 }, /--request-timeout must be a number from 0.05 to 3600, got 0/],
+      [{ maxConnections: 0.5 }, /--max-connections must be a whole number from 1 to 65536/],
     ];
     for (const [options, message] of cases) {
       assert.throws(

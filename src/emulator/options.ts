@@ -30,6 +30,10 @@ export interface EmulatorOptions {
   readonly initTimeout?: number;
   /** Seconds in-flight calls get at shutdown. */
   readonly gracePeriod?: number;
+  /** Seconds a request (headers and body) may take to arrive; past it 408 and the connection closes. */
+  readonly requestTimeout?: number;
+  /** Open Invoke API connections at most; past it new connections are closed at once. */
+  readonly maxConnections?: number;
   /** Event invocations the in-memory queue holds. */
   readonly queueCapacity?: number;
   /**
@@ -61,6 +65,8 @@ export const DEFAULTS = {
   initTimeout: 10,
   gracePeriod: 10,
   queueCapacity: 10_000,
+  requestTimeout: 30,
+  maxConnections: 1024,
 } as const;
 
 /** Applies defaults and rejects values Lambda would not accept, naming the option and what it expects. */
@@ -84,6 +90,8 @@ export function resolveOptions(o: EmulatorOptions): ResolvedOptions {
     region: o.region ?? process.env.AWS_REGION ?? 'us-east-1',
     initTimeout: number('init-timeout', o.initTimeout ?? DEFAULTS.initTimeout, 0.001, 900),
     gracePeriod: number('grace-period', o.gracePeriod ?? DEFAULTS.gracePeriod, 0, 900),
+    requestTimeout: number('request-timeout', o.requestTimeout ?? DEFAULTS.requestTimeout, 0.05, 3600),
+    maxConnections: integer('max-connections', o.maxConnections ?? DEFAULTS.maxConnections, 1, 65_536),
     queueCapacity: integer('queue-capacity', o.queueCapacity ?? DEFAULTS.queueCapacity, 1, 1_000_000),
     verifyRuntimePeer: o.verifyRuntimePeer ?? true,
     env: o.env ?? {},
@@ -113,6 +121,8 @@ export const ENV_NAMES = {
   warm: 'WARM',
   functionUrl: 'FUNCTION_URL',
   bootstrap: 'BOOTSTRAP',
+  requestTimeout: 'REQUEST_TIMEOUT',
+  maxConnections: 'MAX_CONNECTIONS',
 } as const;
 
 /** Turns flag values (falling back to `env`) into options; numbers are checked by `resolveOptions`. */
@@ -151,6 +161,8 @@ export function optionsFromRaw(raw: RawOptions, env: NodeJS.ProcessEnv = process
     memory: numeric('memory'),
     concurrency: numeric('concurrency'),
     warm: numeric('warm'),
+    requestTimeout: numeric('requestTimeout'),
+    maxConnections: numeric('maxConnections'),
     functionUrl: urlFlag === true || (urlFlag === undefined && (urlEnv === '1' || urlEnv === 'true')),
     bootstrap,
   };

@@ -1,11 +1,12 @@
 // Wires the emulator: sandbox pool + event queue behind the Invoke API, a Runtime API endpoint per instance.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Invoker } from './contract.js';
 import { EmulatorError, PortInUseError } from './errors.js';
 import { EmulatorEvents, type InstanceInfo } from './events.js';
+import { createEdgeServer } from './http-edges.js';
 import { createInvokeApi } from './invoke-api/handler.js';
 import { functionArn } from './invoke-api/routes.js';
 import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -56,7 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     invoke: (request, requestId) => pool.invoke(request, requestId),
     enqueue: (request, requestId) => queue.enqueue(request, requestId),
   };
-  const server = createServer(
+  const server = createEdgeServer(
     createInvokeApi({
       functionName: o.functionName,
       region: o.region,
@@ -65,6 +66,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       readiness: () => pool.readiness(),
       log: writeLog,
     }),
+    {
+      requestTimeoutMs: Math.round(o.requestTimeout * 1000),
+      maxConnections: o.maxConnections,
+      log: writeLog,
+    },
   );
   server.keepAliveTimeout = 65_000;
   try {

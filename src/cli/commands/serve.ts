@@ -17,6 +17,8 @@ interface ServeFlags extends ConsoleFlags {
   readonly concurrency?: string;
   readonly warm?: string;
   readonly functionUrl?: boolean;
+  readonly requestTimeout?: string;
+  readonly maxConnections?: string;
   readonly bootstrap?: string[];
   readonly failFast?: boolean;
 }
@@ -51,6 +53,14 @@ export function registerServe(program: Command): void {
     )
     .option('--warm <n>', 'instances started before accepting calls (env WARM; default 0)')
     .option('--function-url', 'also serve plain HTTP requests as Function URL events (env FUNCTION_URL=1)')
+    .option(
+      '--request-timeout <seconds>',
+      `a request must arrive in full within this, else 408 (env REQUEST_TIMEOUT; default ${DEFAULTS.requestTimeout})`,
+    )
+    .option(
+      '--max-connections <n>',
+      `open Invoke API connections at most (env MAX_CONNECTIONS; default ${DEFAULTS.maxConnections})`,
+    )
     .option(
       '--bootstrap <command...>',
       'run this Runtime API process instead of the built-in runtime (env BOOTSTRAP)',
