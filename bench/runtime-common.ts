@@ -1,4 +1,5 @@
 // Shared by the runtime benchmarks: the tutorial model in a temp dir, a tiny fake Runtime API, stats, RSS.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,15 @@ export function makeWorkdir(): Workdir {
   return { dir, modelPath, noopRoot: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The container image's /var/task, built by the image's own staging step (one bundle per entry). */
+export function stageImageTask(out: string, modelPath: string): string {
+  const stage = fileURLToPath(new URL('../container/stage-task.mjs', import.meta.url));
+  const args = [stage, '--dist', DIST, '--model', modelPath, '--out', out];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`staging the image task dir failed: ${result.stderr}`);
+  return out;
+}
+
 /** The Lambda environment a runtime process gets, pointed at `address`. */
 export function lambdaEnv(address: string, extra: Record<string, string>): Record<string, string> {
   return {
@@ -52,7 +62,8 @@ export interface FakeApi {
   readonly address: string;
   /** Called on every GET /next; return the event body to serve, or undefined to hold the request. */
   onNext: (res: http.ServerResponse) => void;
-  onResponse: (requestId: string) => void;
+  /** Called on every POST (a response or an error), with the invocation id and the posted body. */
+  onResponse: (requestId: string, body: string) => void;
   close(): Promise<void>;
 }
 
@@ -70,11 +81,12 @@ export async function startFakeApi(): Promise<FakeApi> {
       api.onNext(res);
       return;
     }
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       res.writeHead(202, { 'content-length': 2 }).end('{}');
       const id = /invocation\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '';
-      api.onResponse(id);
+      api.onResponse(id, Buffer.concat(chunks).toString('utf8'));
     });
   });
   server.keepAliveTimeout = 0;

@@ -1,12 +1,11 @@
 // Runtime process start: spawn → first GET /next at a local fake Runtime API, with the tutorial's model loaded.
 // Same-run baselines: a bare `node -e ''` (spawn → exit) and a bare node doing one http.get (spawn → GET received);
 // the last row starts the container image's layout (one esbuild bundle per entry, staged by container/stage-task.mjs).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import {
   DIST,
   lambdaEnv,
@@ -15,22 +14,14 @@ import {
   quantile,
   RUNTIME_MAIN,
   readRss,
+  stageImageTask,
   startFakeApi,
 } from './runtime-common.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const work = makeWorkdir();
 const api = await startFakeApi();
-const task = stageImageTask(join(work.dir, 'task'));
-
-/** The container image's /var/task, built by the image's own staging step (one bundle per entry). */
-function stageImageTask(out: string): string {
-  const stage = fileURLToPath(new URL('../container/stage-task.mjs', import.meta.url));
-  const args = [stage, '--dist', DIST, '--model', work.modelPath, '--out', out];
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`staging the image task dir failed: ${result.stderr}`);
-  return out;
-}
+const task = stageImageTask(join(work.dir, 'task'), work.modelPath);
 
 interface Variant {
   readonly name: string;
