@@ -4,7 +4,7 @@
 // (after `npm run build`); BENCH_QUICK=1 shortens every phase for a smoke run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { answerCheck } from '../src/bench/check.js';
 import { targetOf } from '../src/bench/client.js';
@@ -131,6 +131,7 @@ try {
     model,
   ]);
   if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+  const loadBefore = loadavg()[0] ?? 0;
   const floor = await measure('floor', model);
   const serve = await measure('serve', model);
   writeFileSync(join(dir, 'noop.mjs'), NOOP_SOURCE);
@@ -150,6 +151,16 @@ try {
   console.log(row(`throughput, 4 clients, ${SECONDS} s`, (x) => load(x.c4), ...all));
   console.log(row(`throughput, 16 clients, ${SECONDS} s`, (x) => load(x.c16), ...all));
   console.log(row('RSS MB (emulator + instances)', (x) => x.rssMb, ...all));
+  // The issue's goals are ratios to the floor measured in this run.
+  const p50 = (x: Figures) => (x.warm.latency.p50Ms / floor.warm.latency.p50Ms).toFixed(2);
+  const share = (x: Figures) => ((100 * x.c4.perSecond) / floor.c4.perSecond).toFixed(0);
+  console.log(
+    `\nagainst the floor: warm p50 ${p50(serve)}x (serve), ${p50(noop)}x (no-op fn) [goal <= 2x]; ` +
+      `4-client throughput ${share(serve)}% (serve), ${share(noop)}% (no-op fn) [goal >= 35%]`,
+  );
+  console.log(
+    `node ${process.version}, load average ${loadBefore.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

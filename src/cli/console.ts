@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { type ConsoleServer, startConsole } from '../console/server.js';
+import type { ConsoleServer } from '../console/server.js';
 import { UsageError } from '../core/errors.js';
 import type { Emulator } from '../emulator/server.js';
 import type { ModelDescription } from '../model/describe.js';
@@ -21,6 +21,12 @@ export function addConsoleOptions(command: Command): Command {
     .option('--console-host <host>', 'address of the live console (default 127.0.0.1)');
 }
 
+/** What runs beside the emulator: the line it adds under the banner, and how to stop it. */
+export interface Beside {
+  readonly line: string;
+  close(): Promise<void>;
+}
+
 /**
  * Opens the console beside a started emulator (unless `--no-console`); returns the line to print under
  * the emulator's banner. A console that cannot start stops the emulator. Ctrl-C stops the emulator (its
@@ -30,10 +36,12 @@ export async function attachConsole(
   emulator: Emulator,
   flags: ConsoleFlags,
   modelPath: string | undefined,
-): Promise<string> {
+): Promise<Beside> {
   try {
     const server = await openConsole(emulator, flags, modelPath);
-    return server === null ? '' : `console: ${server.url}\n`;
+    return server === null
+      ? { line: '', close: async () => {} }
+      : { line: `console: ${server.url}\n`, close: () => server.close() };
   } catch (error) {
     await emulator.close();
     throw error;
@@ -52,6 +60,8 @@ async function openConsole(
   modelPath: string | undefined,
 ): Promise<ConsoleServer | null> {
   if (flags.console === false) return null;
+  // Loaded here, not at the top: `serve` and `start` open it while their first instance initialises.
+  const { startConsole } = await import('../console/server.js');
   return startConsole(emulator, {
     host: flags.consoleHost ?? '127.0.0.1',
     port: consolePort(flags.consolePort),

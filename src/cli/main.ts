@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // The `lambda-ml` command: wires each subcommand module into one commander program.
-import { Command, CommanderError } from 'commander';
-import { describeError } from '../core/errors.js';
-import { VERSION } from '../core/version.js';
+import type { Command } from 'commander';
+import { startEarly } from './early-start.js';
+
+// `serve`/`start`: their first instance's runtime starts now, while the rest of the CLI loads.
+startEarly(process.argv.slice(2));
+
+const { Command: CommandClass, CommanderError } = await import('commander');
+const { describeError } = await import('../core/errors.js');
+const { VERSION } = await import('../core/version.js');
 
 type Register = (program: Command) => void;
 
@@ -33,7 +39,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
 
 /** The program with the subcommand `argv` names registered, or every subcommand when it names none. */
 export async function buildProgram(argv: readonly string[]): Promise<Command> {
-  const program = new Command('lambda-ml')
+  const program = new CommandClass('lambda-ml')
     .description('Train scikit-learn-exact models in TypeScript and serve them as AWS Lambda functions.')
     .version(VERSION)
     .showHelpAfterError()

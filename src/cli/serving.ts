@@ -6,10 +6,11 @@ import { LambdaMlError } from '../core/errors.js';
 import type { EmulatorOptions } from '../emulator/options.js';
 import { type Emulator, startEmulator } from '../emulator/server.js';
 import { banner, closeOnSignal } from '../emulator/shutdown.js';
+import type { Beside } from './console.js';
+import { DEFAULT_MODEL } from './defaults.js';
+import { takeEarlyRuntime } from './early-start.js';
 
-/** What `lambda-ml start` trains and `serve` serves when no model is named. */
-export const DEFAULT_MODEL = '.artifacts/model.json';
-export const DEFAULT_CONFIG = 'config/default-training.json';
+export { DEFAULT_CONFIG, DEFAULT_MODEL } from './defaults.js';
 
 /** The function cannot serve: its model is missing or does not load, or its runtime cannot start. */
 export class ServeError extends LambdaMlError {}
@@ -40,13 +41,24 @@ export interface ServeCheck {
   readonly modelPath?: string;
 }
 
-/** Starts the emulator; with `failFast`, closes it and throws a ServeError when no instance can initialise. */
-export async function serveFunction(options: EmulatorOptions, check: ServeCheck): Promise<Emulator> {
-  const emulator = await startEmulator(options);
+/**
+ * Starts the emulator and, at the same time as its first instance initialises, whatever runs `beside` it
+ * (the console). With `failFast`, closes both and throws a ServeError when no instance can initialise.
+ */
+export async function serveFunction(
+  options: EmulatorOptions,
+  check: ServeCheck,
+  beside?: (emulator: Emulator) => Promise<Beside>,
+): Promise<{ emulator: Emulator; beside: Beside }> {
+  // The runtime may have started before the CLI loaded (early-start.ts): adopted when it matches.
+  const emulator = await startEmulator(options, await takeEarlyRuntime());
   closeOnSignal(emulator);
-  if (!check.failFast) return emulator;
-  const readiness = await emulator.readiness();
-  if (readiness.ready) return emulator;
+  const ready = check.failFast ? emulator.readiness() : undefined;
+  const opened = await (beside?.(emulator) ?? Promise.resolve(NOTHING_BESIDE));
+  if (ready === undefined) return { emulator, beside: opened };
+  const readiness = await ready;
+  if (readiness.ready) return { emulator, beside: opened };
+  await opened.close();
   await emulator.close();
   // The default model can be remade in one command; a named file that exists but fails has its own cause.
   const remake = check.modelPath !== undefined && shown(check.modelPath) === DEFAULT_MODEL;
@@ -55,6 +67,8 @@ export async function serveFunction(options: EmulatorOptions, check: ServeCheck)
     `the function cannot initialise (${readiness.errorType}): ${readiness.errorMessage.replaceAll('\n', ' ')}${what}`,
   );
 }
+
+const NOTHING_BESIDE: Beside = { line: '', close: async () => {} };
 
 /** The one banner line both commands print once the function is ready. */
 export function announce(emulator: Emulator, functionName: string, extra = ''): void {

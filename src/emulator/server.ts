@@ -1,5 +1,5 @@
 // Wires the emulator: sandbox pool + event queue behind the Invoke API, a Runtime API endpoint per instance.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -7,10 +7,12 @@ import type { Invoker } from './contract.js';
 import { EmulatorError, PortInUseError } from './errors.js';
 import { EmulatorEvents, type InstanceInfo } from './events.js';
 import { createEdgeServer } from './http-edges.js';
+import { instanceSpec } from './instance-spec.js';
 import { createInvokeApi } from './invoke-api/handler.js';
 import { functionArn } from './invoke-api/routes.js';
 import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { runtimePeerCheck } from './peer-check.js';
+import { type PrestartedRuntime, spawnRuntime } from './prestart.js';
 import { createRuntimeEndpoint } from './runtime-api/server.js';
 import { readTreeRss } from './sandbox/memory.js';
 import { Pool, type Readiness } from './sandbox/pool.js';
@@ -47,11 +49,24 @@ export interface EmulatorSettings {
 export type { EmulatorOptions } from './options.js';
 export type { Readiness } from './sandbox/pool.js';
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const o = resolveOptions(options);
+/**
+ * `prestarted`: a runtime process the CLI started early for the first instance (see prestart.ts); it is
+ * adopted when it matches these options, killed otherwise.
+ */
+export async function startEmulator(
+  options: EmulatorOptions = {},
+  prestarted?: PrestartedRuntime,
+): Promise<Emulator> {
+  let o: ResolvedOptions;
+  try {
+    o = resolveOptions(options);
+  } catch (error) {
+    prestarted?.discard();
+    throw error;
+  }
   const writeLog = o.writeLog ?? batchedStdout();
   const events = new EmulatorEvents();
-  const pool = new Pool({ ...sandboxDeps(o, writeLog), events }, o.concurrency);
+  const pool = new Pool({ ...sandboxDeps(o, writeLog, prestarted), events }, o.concurrency);
   const queue = new EventQueue(pool, o.queueCapacity, writeLog);
   const invoker: Invoker = {
     invoke: (request, requestId) => pool.invoke(request, requestId),
@@ -77,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (o.warm > 0) await pool.warm(o.warm);
     await listen(server, o.host, o.port);
   } catch (error) {
+    prestarted?.discard();
     await pool.close(0);
     throw error;
   }
@@ -98,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       functionUrl: o.functionUrl,
     },
     close: () => {
+      prestarted?.discard();
       closing ??= shutdown(server, pool, queue, o.gracePeriod * 1000);
       return closing;
     },
@@ -121,56 +138,55 @@ function batchedStdout(): (text: string) => void {
   };
 }
 
-function sandboxDeps(o: ResolvedOptions, writeLog: (text: string) => void): SandboxDeps {
-  const command = o.bootstrap ?? o.runtimeCommand;
+function sandboxDeps(
+  o: ResolvedOptions,
+  writeLog: (text: string) => void,
+  prestarted: PrestartedRuntime | undefined,
+): SandboxDeps {
+  const spec = instanceSpec(o);
   const admitFor = runtimePeerCheck(o.verifyRuntimePeer, writeLog);
+  // A runtime started before the emulator (prestart.ts) is offered to the first instance only, and taken
+  // only when it is exactly the process that instance would spawn.
+  let offered = prestarted;
+  let adopting: PrestartedRuntime | undefined;
+  const started = new WeakMap<ChildProcess, number>();
   return {
     config: {
-      command,
-      env: instanceEnv(o),
+      command: spec.command,
+      env: spec.env,
       timeoutMs: o.timeout * 1000,
       initTimeoutMs: o.initTimeout * 1000,
       memoryMb: o.memory,
       functionArn: functionArn(o.region, o.functionName),
     },
-    createEndpoint: (handler, owner) => createRuntimeEndpoint(handler, { admit: admitFor?.(owner) }),
-    spawn: (argv, env) =>
-      // Own process group (detached) so a kill reaches the runtime's children and Ctrl+C reaches only us.
-      spawn(argv[0] as string, argv.slice(1), {
-        env,
-        cwd: o.taskRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      }),
+    createEndpoint: (handler, owner) => {
+      const offer = offered;
+      offered = undefined;
+      if (offer === undefined || !offer.usableFor(spec)) {
+        offer?.discard();
+        return createRuntimeEndpoint(handler, { admit: admitFor?.(owner) });
+      }
+      adopting = offer;
+      // Connections made before the spawn below returns come from the adopted process.
+      const admit = admitFor?.(() => owner() ?? offer.child.pid);
+      return createRuntimeEndpoint(handler, { admit, listening: offer });
+    },
+    spawn: (argv, env) => {
+      const offer = adopting;
+      adopting = undefined;
+      // Still running: this is its process (one that died meanwhile is replaced, on the same port).
+      if (offer !== undefined && env.AWS_LAMBDA_RUNTIME_API === offer.address && offer.alive) {
+        started.set(offer.child, offer.startedAt);
+        return offer.child;
+      }
+      return spawnRuntime(argv, env, o.taskRoot);
+    },
+    startedAt: (child) => started.get(child),
     clock: { now: () => performance.now() },
     readRss: readTreeRss,
     kill: killGroup,
     writeLog,
   };
-}
-
-/** The standard Lambda environment (AWS_LAMBDA_RUNTIME_API is added per instance). */
-function instanceEnv(o: ResolvedOptions): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  Object.assign(env, {
-    AWS_LAMBDA_FUNCTION_NAME: o.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(o.memory),
-    AWS_LAMBDA_FUNCTION_TIMEOUT: String(o.timeout),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${o.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]lambda-ml`,
-    AWS_LAMBDA_INITIALIZATION_TYPE: o.warm > 0 ? 'provisioned-concurrency' : 'on-demand',
-    AWS_REGION: o.region,
-    AWS_DEFAULT_REGION: o.region,
-    LAMBDA_TASK_ROOT: o.taskRoot,
-    _HANDLER: o.handler,
-    TZ: ':UTC',
-  });
-  if (o.modelPath !== undefined) env.MODEL_PATH = o.modelPath;
-  Object.assign(env, o.env);
-  return env;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -81,11 +81,11 @@ export function registerServe(program: Command): void {
     const modelPath = named || builtIn ? resolve(raw.modelPath ?? DEFAULT_MODEL) : undefined;
     if (modelPath !== undefined) checkModelExists(modelPath);
     const options = { ...raw, modelPath };
-    const emulator = await serveFunction(options, {
-      failFast: flags.failFast ?? builtIn,
-      ...(builtIn && modelPath !== undefined ? { modelPath } : {}),
-    });
-    const consoleLine = await attachConsole(emulator, flags, modelPath);
-    announce(emulator, options.functionName ?? DEFAULTS.functionName, consoleLine);
+    const { emulator, beside } = await serveFunction(
+      options,
+      { failFast: flags.failFast ?? builtIn, ...(builtIn && modelPath !== undefined ? { modelPath } : {}) },
+      (started) => attachConsole(started, flags, modelPath),
+    );
+    announce(emulator, options.functionName ?? DEFAULTS.functionName, beside.line);
   });
 }

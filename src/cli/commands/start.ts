@@ -31,14 +31,15 @@ export function registerStart(program: Command): void {
     const config = readJsonConfig(configPath);
     process.stderr.write(`${await ensureModel(config, dirname(configPath), modelPath)}\n`);
     const options = optionsFromRaw({ port: flags.port, host: flags.host, model: modelPath });
-    const emulator = await serveFunction(options, { failFast: true, modelPath });
-    const consoleLine = await attachConsole(emulator, flags, modelPath);
+    const { emulator, beside } = await serveFunction(options, { failFast: true, modelPath }, (started) =>
+      attachConsole(started, flags, modelPath),
+    );
     const invokeUrl = `${emulator.url}/2015-03-31/functions/function/invocations`;
     // One write, so whoever waits for the URL also sees the example and the console.
     announce(
       emulator,
       options.functionName ?? 'lambda-ml',
-      `try it:\n  curl -X POST "${invokeUrl}" -d '${TUTORIAL_REQUEST}'\n${consoleLine}`,
+      `try it:\n  curl -X POST "${invokeUrl}" -d '${TUTORIAL_REQUEST}'\n${beside.line}`,
     );
   });
 }

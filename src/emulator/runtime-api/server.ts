@@ -1,6 +1,6 @@
 // One Runtime API endpoint (2018-06-01) on its own loopback port, serving exactly one execution environment.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import {
   type Invocation,
   LIMITS,
@@ -22,6 +22,11 @@ export interface RuntimeEndpointOptions {
    * connection is closed without an answer.
    */
   readonly admit?: (socket: Socket) => Promise<boolean>;
+  /**
+   * A port already listening, with the runtime process already told about it (see prestart.ts): the
+   * endpoint takes it over, with the connections that arrived before, instead of listening anew.
+   */
+  readonly listening?: { readonly address: string; adoptInto(server: Server): Promise<void> };
 }
 
 /** Starts an endpoint on `host:0`; `address` is the `host:port` for AWS_LAMBDA_RUNTIME_API. */
@@ -60,13 +65,16 @@ export async function createRuntimeEndpoint(
   // The runtime long-polls /next: never time its connection out.
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
+  const listening = options.listening;
+  if (listening !== undefined) await listening.adoptInto(server);
+  else
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => resolve());
+    });
   const { port } = server.address() as AddressInfo;
   return {
-    address: `${host}:${port}`,
+    address: listening?.address ?? `${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

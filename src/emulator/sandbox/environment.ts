@@ -60,7 +60,7 @@ export class ExecutionEnvironment {
    * still reports the Init Duration, as the lazy cold start it stands in for would.
    */
   private reportInitOnFirstCall = false;
-  private readonly spawnedAt: number;
+  private spawnedAt: number;
   private gone = false;
   /** SIGKILL already went to the whole process group (the exit path need not send it again). */
   private groupKilled = false;
@@ -96,6 +96,8 @@ export class ExecutionEnvironment {
       this.endpoint = await this.deps.createEndpoint(this.runtimeHandler(), () => this.child?.pid);
       const { command, env } = this.deps.config;
       child = this.deps.spawn(command, { ...env, AWS_LAMBDA_RUNTIME_API: this.endpoint.address });
+      // A process started before this environment existed: Init Duration counts from its real start.
+      this.spawnedAt = this.deps.startedAt?.(child) ?? this.spawnedAt;
     } catch (error) {
       this.exit(`start failed: ${error instanceof Error ? error.message : String(error)}`);
       return;

@@ -20,6 +20,8 @@ export interface SandboxDeps {
   readonly createEndpoint: RuntimeEndpointFactory;
   readonly spawn: (command: readonly string[], env: Record<string, string>) => ChildProcess;
   readonly clock: { now(): number };
+  /** When `spawn` returned a process started earlier (a prestarted runtime), its start time on `clock`. */
+  readonly startedAt?: (child: ChildProcess) => number | undefined;
   /** Resident bytes of a process tree (0 when unknown). */
   readonly readRss: (pid: number) => number;
   /**
