@@ -38,6 +38,7 @@ describe('emulator with the real runtime client and prediction function', () => 
       taskRoot: DIST,
       runtimeCommand: [process.execPath, join(DIST, 'runtime', 'main.js')],
       functionUrl: true,
+      initTimeout: 60, // margin for a loaded machine (Lambda's own limit is 10 s)
       writeLog: () => {},
     });
   });

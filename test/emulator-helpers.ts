@@ -24,6 +24,8 @@ export async function startFixtureEmulator(
     bootstrap: [process.execPath, FIXTURE_RUNTIME, ...fixtureArgs],
     writeLog: (text) => void logs.push(text),
     gracePeriod: 2,
+    // Lambda's 10 s init limit is hit by a Node start at load average 30; tests about init timeouts set their own.
+    initTimeout: 60,
     ...options,
   });
   return Object.assign(emulator, { logs });
