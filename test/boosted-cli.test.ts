@@ -1,0 +1,108 @@
+// XGBoost and LightGBM files through the compiled CLI: `lambda-ml predict --model` and `lambda-ml serve
+// --model` (the built-in prediction handler with MODEL_PATH, in the emulator's runtime), each answering
+// as the library does on the fixture rows. The files are told by their bytes: an XGBoost UBJSON file
+// named model.json (the name the container image gives every model) is read as UBJSON.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'lambda-ml-boosted-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+type Cell = number | string | null;
+interface Fixture {
+  readonly path: string;
+  readonly rows: Cell[][];
+  readonly predict: Array<number | string>;
+  readonly proba?: number[][];
+}
+
+/** A fixture file and what its library answered for its rows (null = missing). */
+function fixture(library: 'xgboost' | 'lightgbm', file: string): Fixture {
+  const dir = join(root, 'test', 'fixtures', library);
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+  const m = expected.models.find((e: { file: string }) => e.file === file);
+  assert.ok(m?.predict, `${library}/${file} with predict is not in expected.json`);
+  return { path: join(dir, file), rows: expected.datasets[m.dataset], predict: m.predict, proba: m.proba };
+}
+
+function ulps(a: number, b: number): number {
+  const i = new BigInt64Array(new Float64Array([a, b]).buffer);
+  const d = (i[0] as bigint) - (i[1] as bigint);
+  return Number(d < 0n ? -d : d);
+}
+
+/** `lambda-ml predict --model path` on every fixture row (JSON lines, null for missing). */
+function predictCli(path: string, fx: Fixture, probaUlps: number): void {
+  const r = spawnSync(process.execPath, [cli, 'predict', '--model', path], {
+    encoding: 'utf8',
+    input: fx.rows.map((row) => JSON.stringify(row)).join('\n'),
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { prediction: unknown; probabilities: number[] });
+  assert.equal(lines.length, fx.rows.length);
+  lines.forEach((line, i) => {
+    assert.equal(line.prediction, fx.predict[i], `row ${i}`);
+    fx.proba?.[i]?.forEach((q, k) => {
+      const got = line.probabilities[k] as number;
+      assert.ok(ulps(got, q) <= probaUlps, `row ${i} class ${k}: ${got} vs ${q}`);
+    });
+  });
+}
+
+test('predict reads an XGBoost UBJSON file named model.json by its bytes, answers bit for bit', () => {
+  const fx = fixture('xgboost', 'binary.ubj');
+  const renamed = join(tmp, 'model.json');
+  copyFileSync(fx.path, renamed);
+  predictCli(renamed, fx, 0);
+});
+
+test('predict reads a joblib LGBMClassifier with string labels, answers as LightGBM', () => {
+  const fx = fixture('lightgbm', 'string_labels.joblib');
+  predictCli(fx.path, fx, 4);
+});
+
+/** Starts `serve --model path` on an ephemeral port, sends `body` once, stops it (by PID); returns the answer. */
+async function serveOnce(path: string, body: string): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0', '--model', path], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stderr?.on('data', (c: Buffer) => {
+        text += c.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(text);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
+    });
+    const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, { method: 'POST', body });
+    return await res.text();
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGTERM');
+    await new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)));
+  }
+}
+
+for (const [library, file, what] of [
+  ['xgboost', 'dart.json', 'an XGBoost dart regressor (JSON, bare NaN tokens)'],
+  ['lightgbm', 'categorical.pkl', 'a pickled LGBMClassifier with pandas categories (unseen ones included)'],
+] as const) {
+  test(`serve --model answers a batch of ${what} as the library does`, { timeout: 160_000 }, async () => {
+    const fx = fixture(library, file);
+    const answer = await serveOnce(fx.path, JSON.stringify({ data: fx.rows }));
+    assert.deepEqual(JSON.parse(answer), { statusCode: 200, body: fx.predict });
+  });
+}
