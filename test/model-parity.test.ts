@@ -52,11 +52,22 @@ function writeFixtures(): void {
     lab.push([q[0], q[2], q[3], s < -0.5 ? 'cat' : s < 0.6 ? 'dog' : 'emu'].map(String).join(','));
   }
   writeFileSync(join(dir, 'reg.csv'), `${reg.join('\n')}\n`);
+  // 5,000 rows: continuous features (no or few ties: the fast exact-order sorts), one rounded to 4
+  // decimals (some ties: the marked introsort) and one to 1 decimal (mostly ties: the plain introsort).
+  const big = ['u,v,w,k,target'];
+  for (let i = 0; i < 5000; i++) {
+    const [u, v, w, k] = [0, 1, 2, 3].map(() => rs.standardNormal()) as [number, number, number, number];
+    const w4 = Math.round(w * 1e4) / 1e4;
+    const k1 = Math.round(k * 10) / 10;
+    big.push([u, v, w4, k1, u * v + Math.sin(w4) - 0.3 * k1 + 0.05 * rs.standardNormal()].join(','));
+  }
+  writeFileSync(join(dir, 'regbig.csv'), `${big.join('\n')}\n`);
   writeFileSync(join(dir, 'labels.csv'), `${lab.join('\r\n')}\r\n`);
 }
 
 const regCsv = { csv: { path: 'reg.csv', target: 'target' } };
 const labCsv = { csv: { path: 'labels.csv', target: 'species' } };
+const regBigCsv = { csv: { path: 'regbig.csv', target: 'target' } };
 
 const CASES: Record<string, { dataset: unknown; model: unknown }> = {
   tutorial: {
@@ -150,6 +161,14 @@ const CASES: Record<string, { dataset: unknown; model: unknown }> = {
         random_state: 9,
       },
     },
+  },
+  'decision tree regressor, 5,000 rows of continuous and rounded features': {
+    dataset: regBigCsv,
+    model: { DecisionTreeRegressor: { max_depth: 6, random_state: 1 } },
+  },
+  'rf regressor, 5,000 rows of continuous and rounded features': {
+    dataset: regBigCsv,
+    model: { RandomForestRegressor: { n_estimators: 3, max_depth: 6, random_state: 2 } },
   },
   'rf regressor max_leaf_nodes int max_samples': {
     dataset: regCsv,

@@ -7,6 +7,7 @@ import type { EstimatorParams } from './params.js';
 import { RandomState } from './random-state.js';
 import type { PreparedData, TreeParams } from './tree/fit-tree.js';
 import { fitTree } from './tree/fit-tree.js';
+import { FAST_SORT_MAX_ROWS } from './tree/fast-sort.js';
 import { presort, SplitterWorkspace } from './tree/splitter.js';
 import type { ClassLabel, FlatTree } from './types.js';
 
@@ -172,10 +173,10 @@ export function fitEstimator(p: EstimatorParams, data: Dataset, opts: FitOptions
     return { classes, trees: [tree] };
   }
   const nBoot = p.bootstrap ? bootstrapSize(p, n) : n;
-  // Shared by all trees: buffers, and (classification only) each feature's row order.
+  // Shared by all trees: buffers and each feature's row order.
   const shared = {
     workspace: new SplitterWorkspace(n),
-    presorted: prepared.yClass ? presort(prepared.X, n, prepared.nFeatures) : null,
+    presorted: n <= FAST_SORT_MAX_ROWS ? presort(prepared.X, n, prepared.nFeatures) : null,
   };
   const rs = new RandomState(p.randomState);
   const seeds: number[] = [];

@@ -1,5 +1,5 @@
 // scikit-learn 1.2.1's RegressionCriterion + MSE for one output, with sklearn's summation order.
-import { type Criterion, genericScan, improvement } from './criterion.js';
+import { type Criterion, FEATURE_THRESHOLD, improvement } from './criterion.js';
 
 /** `RegressionCriterion` + `MSE` for one output. */
 export class MSECriterion implements Criterion {
@@ -119,7 +119,57 @@ export class MSECriterion implements Criterion {
     dest[offset] = this.sumTotal / this.wN;
   }
 
+  /**
+   * genericScan with `update` and `proxyImpurityImprovement` written out: the same sums in the same
+   * order (forward from the last position, or back from the end when that is shorter).
+   */
   scan(Xf: Float32Array, minSamplesLeaf: number, minWeightLeaf: number): void {
-    genericScan(this, Xf, this.start, this.end, minSamplesLeaf, minWeightLeaf);
+    const { samples, weight, y, start, end, wN, sumTotal } = this;
+    let pos = this.pos;
+    let wL = this.wL;
+    let sumLeft = this.sumLeft;
+    let bestPos = -1;
+    let bestProxy = -Infinity;
+    let p = start;
+    while (p < end) {
+      while (p + 1 < end && (Xf[p + 1] as number) <= Math.fround((Xf[p] as number) + FEATURE_THRESHOLD))
+        p += 1;
+      p += 1;
+      if (p >= end) continue;
+      if (p - start < minSamplesLeaf || end - p < minSamplesLeaf) continue;
+      if (p - pos <= end - p) {
+        for (let q = pos; q < p; q++) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          sumLeft += w * (y[i] as number);
+          wL += w;
+        }
+      } else {
+        wL = wN;
+        sumLeft = sumTotal;
+        for (let q = end - 1; q >= p; q--) {
+          const i = samples[q] as number;
+          const w = weight[i] as number;
+          sumLeft -= w * (y[i] as number);
+          wL -= w;
+        }
+      }
+      pos = p;
+      const wR = wN - wL;
+      if (wL < minWeightLeaf || wR < minWeightLeaf) continue;
+      const sumRight = sumTotal - sumLeft;
+      const proxy = (0.0 + sumLeft * sumLeft) / wL + (0.0 + sumRight * sumRight) / wR;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestPos = p;
+      }
+    }
+    this.pos = pos;
+    this.wL = wL;
+    this.sumLeft = sumLeft;
+    this.wR = wN - wL;
+    this.sumRight = sumTotal - sumLeft;
+    this.scanPos = bestPos;
+    this.scanProxy = bestProxy;
   }
 }

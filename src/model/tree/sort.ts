@@ -2,8 +2,21 @@
 // ordered exactly as the Cython code orders them, because regression and weighted sums depend on it.
 
 import { glibcLog } from '../glibc-log.js';
+import { fastSortSamples, type SortScratch } from './fast-sort.js';
 
 const LN2_GLIBC = glibcLog(2.0);
+/** 2 * trunc(log(2^k) / log(2)) with glibc's log, for k = 0..30 (rounding may put a power of two below k). */
+const MAXD_POW2 = Array.from({ length: 31 }, (_, k) => 2 * Math.trunc(glibcLog(2 ** k) / LN2_GLIBC));
+
+/**
+ * sklearn's maxd = 2 * <int>log2(n), with log2(x) = ln(x) / ln(2.0). Only an exact power of two can
+ * land on the other side of an integer through rounding (between powers the quotient is at least
+ * 1/(n ln 2) away from one); those are read from the table computed with glibc's log.
+ */
+export function maxDepthOf(n: number): number {
+  const k = 31 - Math.clz32(n);
+  return n === 2 ** k ? (MAXD_POW2[k] as number) : 2 * k;
+}
 
 function swap(Xf: Float32Array, S: Int32Array, i: number, j: number): void {
   const x = Xf[i] as number;
@@ -104,7 +117,88 @@ function introsort(Xf: Float32Array, S: Int32Array, s0: number, n0: number, maxd
 /** `sort(Xf + start, samples + start, n)` from sklearn's `_splitter.pyx`. */
 export function sortSamples(Xf: Float32Array, S: Int32Array, start: number, n: number): void {
   if (n === 0) return;
-  // sklearn: maxd = 2 * <int>log2(n), with log2(x) = ln(x) / ln(2.0)
-  const maxd = 2 * Math.trunc(glibcLog(n) / LN2_GLIBC);
-  introsort(Xf, S, start, n, maxd);
+  introsort(Xf, S, start, n, maxDepthOf(n));
+}
+
+/**
+ * The same permutation as `sortSamples`, for an array where every sample whose value ties with
+ * another one (or is a zero, whose sign the fast sorts drop) is marked as `~sample` (negative), and
+ * `nMarked` counts them. The introsort runs step by step as sklearn's does while a subarray holds a
+ * marked sample; equal values always land in the same subarray, so one without a marked sample
+ * holds distinct values, whose ascending order is unique: any sort gives it, and a fast one does.
+ * Marks are left in place (the caller clears them).
+ */
+export function sortSamplesMarked(
+  Xf: Float32Array,
+  Xbits: Uint32Array,
+  S: Int32Array,
+  start: number,
+  n: number,
+  nMarked: number,
+  scratch: SortScratch,
+): void {
+  if (n === 0) return;
+  introsortMarked(Xf, Xbits, S, start, n, maxDepthOf(n), nMarked, scratch);
+}
+
+function introsortMarked(
+  Xf: Float32Array,
+  Xbits: Uint32Array,
+  S: Int32Array,
+  s0: number,
+  n0: number,
+  maxd0: number,
+  marked0: number,
+  scratch: SortScratch,
+): void {
+  let s = s0;
+  let n = n0;
+  let maxd = maxd0;
+  let marked = marked0;
+  while (n > 1) {
+    if (marked === 0) {
+      fastSortSamples(Xf, Xbits, S, s, n, scratch);
+      return;
+    }
+    if (maxd <= 0) {
+      heapsort(Xf, S, s, n);
+      return;
+    }
+    maxd -= 1;
+    const pivot = median3(Xf, s, n);
+    let i = s;
+    let l = s;
+    let r = s + n;
+    let markedLeft = 0;
+    let markedEqual = 0;
+    while (i < r) {
+      const v = Xf[i] as number;
+      if (v < pivot) {
+        const si = S[i] as number;
+        if (si < 0) markedLeft += 1;
+        if (i !== l) {
+          Xf[i] = Xf[l] as number;
+          S[i] = S[l] as number;
+          Xf[l] = v;
+          S[l] = si;
+        }
+        i += 1;
+        l += 1;
+      } else if (v > pivot) {
+        r -= 1;
+        const si = S[i] as number;
+        Xf[i] = Xf[r] as number;
+        S[i] = S[r] as number;
+        Xf[r] = v;
+        S[r] = si;
+      } else {
+        if ((S[i] as number) < 0) markedEqual += 1;
+        i += 1;
+      }
+    }
+    introsortMarked(Xf, Xbits, S, s, l - s, maxd, markedLeft, scratch);
+    marked -= markedLeft + markedEqual;
+    n -= r - s;
+    s = r;
+  }
 }

@@ -2,7 +2,7 @@
 // permutation with its constant-feature prefix, the sorted scan and the in-place partition.
 import type { Criterion } from './criterion.js';
 import { FAST_SORT_MAX_ROWS, fastSortSamples, SortScratch } from './fast-sort.js';
-import { sortSamples } from './sort.js';
+import { sortSamples, sortSamplesMarked } from './sort.js';
 
 const FEATURE_THRESHOLD = Math.fround(1e-7);
 const RAND_R_MAX = 0x7fffffff;
@@ -63,12 +63,41 @@ export class SplitterWorkspace {
   readonly Xbits: Uint32Array;
   readonly scratch: SortScratch;
   readonly mark: Int32Array;
+  /** The node's samples before a tie-checked fast sort, restored when the sort found ties. */
+  readonly saved: Int32Array;
+  /** tieMark[sample] === tieStamp: the sample's value ties with another one of the node (or is 0). */
+  readonly tieMark: Int32Array;
+  tieStamp = 0;
   stamp = 0;
+  /** Per-feature sorted lists (see BestSplitter.lists), allocated on first use. */
+  lists: SortedLists | null = null;
   constructor(readonly nRows: number) {
     this.Xf = new Float32Array(nRows);
     this.Xbits = new Uint32Array(this.Xf.buffer);
     this.scratch = new SortScratch(nRows);
     this.mark = new Int32Array(nRows);
+    this.saved = new Int32Array(nRows);
+    this.tieMark = new Int32Array(nRows);
+  }
+}
+
+/** Largest nFeatures x nRows for which a splitter keeps per-feature sorted lists (8 bytes a cell). */
+const MAX_LIST_CELLS = 2 ** 25;
+
+/**
+ * For each feature, the node's samples in ascending order of that feature (ties in any order) with
+ * their values, at [f * nRows + start, f * nRows + end) for the node's range; split with the node.
+ */
+class SortedLists {
+  readonly order: Int32Array;
+  readonly values: Float32Array;
+  readonly tmpOrder: Int32Array;
+  readonly tmpValues: Float32Array;
+  constructor(nRows: number, nFeatures: number) {
+    this.order = new Int32Array(nRows * nFeatures);
+    this.values = new Float32Array(nRows * nFeatures);
+    this.tmpOrder = new Int32Array(nRows);
+    this.tmpValues = new Float32Array(nRows);
   }
 }
 
@@ -91,8 +120,18 @@ export class BestSplitter {
   private readonly constantFeatures: Int32Array;
   private readonly Xf: Float32Array;
   private readonly exactSort: boolean;
+  private readonly fastSort: boolean;
   private readonly ws: SplitterWorkspace;
   private readonly presorted: Presorted | null;
+  /**
+   * Exact-order mode with a presorted order: each feature's sorted list is carried from node to node
+   * (split along with the node, in linear time) instead of sorting every feature at every node. A
+   * list without equal values (or zeros) is the unique ascending order, hence exactly what the
+   * introsort would produce; with ties, the introsort runs from the node's current order.
+   */
+  private readonly lists: SortedLists | null;
+  /** 1 for the features carried in `lists`; a feature with ties in over a quarter of the root is not. */
+  private readonly listed: Uint8Array;
   private readonly rand = new Uint32Array(1);
   private readonly childImp = new Float64Array(2);
 
@@ -127,8 +166,38 @@ export class BestSplitter {
     this.constantFeatures = new Int32Array(nFeatures);
     this.ws = opts.workspace?.nRows === nRows ? opts.workspace : new SplitterWorkspace(nRows);
     this.Xf = this.ws.Xf;
-    this.exactSort = opts.exactTieOrder || nRows > FAST_SORT_MAX_ROWS;
-    this.presorted = this.exactSort ? null : (opts.presorted ?? null);
+    this.exactSort = opts.exactTieOrder;
+    this.fastSort = nRows <= FAST_SORT_MAX_ROWS;
+    this.presorted = this.fastSort ? (opts.presorted ?? null) : null;
+    this.lists = null;
+    this.listed = new Uint8Array(nFeatures);
+    if (this.exactSort && this.presorted && nRows * nFeatures <= MAX_LIST_CELLS) {
+      if (this.ws.lists?.order.length !== nRows * nFeatures)
+        this.ws.lists = new SortedLists(nRows, nFeatures);
+      this.lists = this.ws.lists;
+      const { order, values } = this.presorted;
+      const lo = this.lists.order;
+      const lv = this.lists.values;
+      for (let f = 0; f < nFeatures; f++) {
+        const base = f * nRows;
+        let k = base;
+        for (let j = base; j < base + nRows; j++) {
+          const r = order[j] as number;
+          if ((weight[r] as number) !== 0.0) {
+            lo[k] = r;
+            lv[k++] = values[j] as number;
+          }
+        }
+        let ties = 0;
+        let prev = Number.NaN;
+        for (let j = base; j < k; j++) {
+          const v = lv[j] as number;
+          if (v === prev || v === 0) ties += 1;
+          prev = v;
+        }
+        this.listed[f] = ties * 4 > k - base ? 0 : 1;
+      }
+    }
   }
 
   nodeReset(start: number, end: number): number {
@@ -197,7 +266,10 @@ export class BestSplitter {
       }
     }
 
-    if (best.pos < end) this.partition(start, end, best, impurity);
+    if (best.pos < end) {
+      this.partition(start, end, best, impurity);
+      if (this.lists) this.splitLists(start, best.pos, end);
+    }
     // Restore the constant-feature invariant for the children (sklearn's two memcpy calls).
     for (let i = 0; i < nKnown; i++) features[i] = constants[i] as number;
     for (let i = nKnown; i < nKnown + nFound; i++) constants[i] = features[i] as number;
@@ -206,9 +278,164 @@ export class BestSplitter {
 
   /**
    * Fills Xf[start:end] with feature `feat` of the node's samples, sorted ascending (samples moved
-   * along). Large nodes on the fast path read the presorted order instead of sorting.
+   * along). Large nodes read the presorted order instead of sorting. When the order of equal values
+   * matters (exactTieOrder), a fast sort is kept only if it found no two equal values (and no zero,
+   * whose sign the fast sorts drop): then the ascending order is unique, so it is exactly the
+   * order sklearn's introsort produces. Otherwise the node's samples are put back and introsorted.
    */
   private sortFeature(feat: number, start: number, end: number): void {
+    const { Xf, samples, X, nRows } = this;
+    const n = end - start;
+    const base = feat * nRows;
+    if (this.fastSort && !this.exactSort) {
+      this.fastSortFeature(feat, start, end);
+      return;
+    }
+    if (this.lists && this.listed[feat] === 1) {
+      this.sortFromList(feat, start, end);
+      return;
+    }
+    if (this.fastSort && !this.lists && this.sortTieChecked(feat, start, end)) return;
+    for (let p = start; p < end; p++) Xf[p] = X[base + (samples[p] as number)] as number;
+    sortSamples(Xf, samples, start, n);
+  }
+
+  /**
+   * Exact order through a fast sort: false (samples put back) when over a quarter of the values tie,
+   * else done, with the marked introsort when some values tie.
+   */
+  private sortTieChecked(feat: number, start: number, end: number): boolean {
+    const { Xf, samples, X, nRows, ws } = this;
+    const n = end - start;
+    const base = feat * nRows;
+    const { saved, tieMark } = ws;
+    saved.set(samples.subarray(start, end), start);
+    this.fastSortFeature(feat, start, end);
+    // Mark every sample in a run of equal values, and zeros.
+    ws.tieStamp = (ws.tieStamp + 1) | 0;
+    const stamp = ws.tieStamp;
+    let nMarked = 0;
+    let prev = Number.NaN;
+    for (let p = start; p < end; p++) {
+      const v = Xf[p] as number;
+      if (v === prev || v === 0) {
+        if (v === prev && tieMark[samples[p - 1] as number] !== stamp) {
+          tieMark[samples[p - 1] as number] = stamp;
+          nMarked += 1;
+        }
+        tieMark[samples[p] as number] = stamp;
+        nMarked += 1;
+      }
+      prev = v;
+    }
+    if (nMarked === 0) return true;
+    if (nMarked * 4 > n) {
+      samples.set(saved.subarray(start, end), start);
+      return false;
+    }
+    for (let p = start; p < end; p++) {
+      const r = saved[p] as number;
+      Xf[p] = X[base + r] as number;
+      samples[p] = tieMark[r] === stamp ? ~r : r;
+    }
+    sortSamplesMarked(Xf, ws.Xbits, samples, start, n, nMarked, ws.scratch);
+    for (let p = start; p < end; p++) {
+      const r = samples[p] as number;
+      if (r < 0) samples[p] = ~r;
+    }
+    return true;
+  }
+
+  /** sortFeature in list mode: the list when it has no ties, else the (marked) introsort. */
+  private sortFromList(feat: number, start: number, end: number): void {
+    const { Xf, samples, X, nRows, ws } = this;
+    const lists = this.lists as SortedLists;
+    const off = feat * nRows;
+    const lv = lists.values;
+    const lo = lists.order;
+    const n = end - start;
+    let ties = 0;
+    let prev = Number.NaN;
+    for (let j = off + start; j < off + end; j++) {
+      const v = lv[j] as number;
+      if (v === prev || v === 0) ties += 1;
+      prev = v;
+    }
+    if (ties === 0) {
+      samples.set(lo.subarray(off + start, off + end), start);
+      Xf.set(lv.subarray(off + start, off + end), start);
+      return;
+    }
+    const base = feat * nRows;
+    if (ties * 4 > n) {
+      // Mostly ties: the plain introsort from the node's current order.
+      for (let p = start; p < end; p++) Xf[p] = X[base + (samples[p] as number)] as number;
+      sortSamples(Xf, samples, start, n);
+      return;
+    }
+    const { tieMark } = ws;
+    ws.tieStamp = (ws.tieStamp + 1) | 0;
+    const stamp = ws.tieStamp;
+    let nMarked = 0;
+    prev = Number.NaN;
+    for (let j = off + start; j < off + end; j++) {
+      const v = lv[j] as number;
+      if (v === prev || v === 0) {
+        if (v === prev && tieMark[lo[j - 1] as number] !== stamp) {
+          tieMark[lo[j - 1] as number] = stamp;
+          nMarked += 1;
+        }
+        if (tieMark[lo[j] as number] !== stamp) {
+          tieMark[lo[j] as number] = stamp;
+          nMarked += 1;
+        }
+      }
+      prev = v;
+    }
+    for (let p = start; p < end; p++) {
+      const r = samples[p] as number;
+      Xf[p] = X[base + r] as number;
+      if (tieMark[r] === stamp) samples[p] = ~r;
+    }
+    sortSamplesMarked(Xf, ws.Xbits, samples, start, n, nMarked, ws.scratch);
+    for (let p = start; p < end; p++) {
+      const r = samples[p] as number;
+      if (r < 0) samples[p] = ~r;
+    }
+  }
+
+  /** Splits every feature's list of the node into the children's (stable), after partition. */
+  private splitLists(start: number, pos: number, end: number): void {
+    const { samples, nRows, nFeatures, ws } = this;
+    const lists = this.lists as SortedLists;
+    const { order, values, tmpOrder, tmpValues } = lists;
+    const { mark } = ws;
+    ws.stamp = (ws.stamp + 1) | 0;
+    const stamp = ws.stamp;
+    for (let p = start; p < pos; p++) mark[samples[p] as number] = stamp;
+    for (let f = 0; f < nFeatures; f++) {
+      if (this.listed[f] === 0) continue;
+      const off = f * nRows;
+      let l = off + start;
+      let r = 0;
+      for (let j = off + start; j < off + end; j++) {
+        const s = order[j] as number;
+        const v = values[j] as number;
+        if (mark[s] === stamp) {
+          order[l] = s;
+          values[l++] = v;
+        } else {
+          tmpOrder[r] = s;
+          tmpValues[r++] = v;
+        }
+      }
+      order.set(tmpOrder.subarray(0, r), l);
+      values.set(tmpValues.subarray(0, r), l);
+    }
+  }
+
+  /** Sorts with ties in any order: the presorted order for large nodes, else a fast sort. */
+  private fastSortFeature(feat: number, start: number, end: number): void {
     const { Xf, samples, X, nRows, ws } = this;
     const n = end - start;
     const pre = this.presorted;
@@ -232,8 +459,7 @@ export class BestSplitter {
     }
     const base = feat * nRows;
     for (let p = start; p < end; p++) Xf[p] = X[base + (samples[p] as number)] as number;
-    if (this.exactSort) sortSamples(Xf, samples, start, n);
-    else fastSortSamples(Xf, ws.Xbits, samples, start, n, ws.scratch);
+    fastSortSamples(Xf, ws.Xbits, samples, start, n, ws.scratch);
   }
 
   private markedStamp = -1;
