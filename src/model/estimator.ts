@@ -5,9 +5,9 @@ import { glibcLog } from './glibc-log.js';
 import { pairwiseSum, roundHalfEven } from './numeric.js';
 import type { EstimatorParams } from './params.js';
 import { RandomState } from './random-state.js';
+import { FAST_SORT_MAX_ROWS } from './tree/fast-sort.js';
 import type { PreparedData, TreeParams } from './tree/fit-tree.js';
 import { fitTree } from './tree/fit-tree.js';
-import { FAST_SORT_MAX_ROWS } from './tree/fast-sort.js';
 import { presort, SplitterWorkspace } from './tree/splitter.js';
 import type { ClassLabel, FlatTree } from './types.js';
 
