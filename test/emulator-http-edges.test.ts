@@ -17,7 +17,8 @@ import {
 
 /** One request as bytes; `close` adds `Connection: close` so the server ends the exchange. */
 function http(method: string, target: string, body = '', headers: string[] = [], close = true): string {
-  const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', ...headers];
+  const ownHost = headers.some((line) => /^host:/i.test(line));
+  const lines = [`${method} ${target} HTTP/1.1`, ...(ownHost ? [] : ['Host: 127.0.0.1']), ...headers];
   if (body !== '' || method === 'POST') lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   if (close) lines.push('Connection: close');
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
@@ -77,6 +78,24 @@ describe('Function URL mode over raw sockets', () => {
     }
   });
 
+  it('refuses a foreign Host (a DNS-rebinding page) with 403 but serves pages of any origin', async () => {
+    const rebound = await rawExchange(
+      emu.port,
+      http('GET', '/x', '', [`Host: rebind.evil.example:${emu.port}`]),
+    );
+    assert.equal(rebound.responses[0]?.status, 403, rebound.text);
+    assert.match(JSON.parse(rebound.responses[0]?.body ?? '').Message, /is not a loopback address/);
+    const page = await rawExchange(
+      emu.port,
+      http('GET', '/x', '', [
+        `Host: localhost:${emu.port}`,
+        'Origin: https://app.example',
+        'Sec-Fetch-Site: cross-site',
+      ]),
+    );
+    assert.equal(page.responses[0]?.status, 200, page.text);
+  });
+
   it('drops hop-by-hop headers from a handler response and keeps the connection its own', async () => {
     const handlerResult = {
       statusCode: 200,
@@ -122,7 +141,13 @@ describe('Invoke API connection handling over raw sockets', () => {
   let emu: TestEmulator;
   before(async () => {
     // Concurrency 1 makes overlapping calls visible (a 429); a 1 s request timeout keeps the 408 test short.
-    emu = await startFixtureEmulator({ concurrency: 1, timeout: 30, requestTimeout: 1, maxConnections: 3 });
+    emu = await startFixtureEmulator({
+      concurrency: 1,
+      timeout: 30,
+      requestTimeout: 1,
+      maxConnections: 3,
+      allowedHosts: ['model.internal'],
+    });
   });
   after(async () => {
     await emu.close();
@@ -215,6 +240,63 @@ describe('Invoke API connection handling over raw sockets', () => {
     const huge = await rawExchange(emu.port, invokeRequest({}, [`x-big: ${'a'.repeat(20_000)}`], true));
     assert.equal(huge.responses[0]?.status, 431);
     assert.equal(starts(emu), before);
+  });
+
+  it('answers only loopback Hosts, the --host address and --allowed-hosts (DNS rebinding); nothing else runs', async () => {
+    const before = starts(emu);
+    const dryRun = (host: string, extra: string[] = []) =>
+      rawExchange(
+        emu.port,
+        invokeRequest({}, [`Host: ${host}`, 'X-Amz-Invocation-Type: DryRun', ...extra], true),
+      );
+    for (const host of [
+      `localhost:${emu.port}`,
+      `127.0.0.1:${emu.port}`,
+      `[::1]:${emu.port}`,
+      'model.internal:8080',
+    ]) {
+      const { responses, text } = await dryRun(host);
+      assert.equal(responses[0]?.status, 204, `${host}: ${text}`);
+    }
+    for (const host of [
+      `rebind.evil.example:${emu.port}`,
+      `0.0.0.0:${emu.port}`,
+      `localhost.evil.example:${emu.port}`,
+    ]) {
+      const { responses, text } = await rawExchange(
+        emu.port,
+        invokeRequest({ n: 1 }, [`Host: ${host}`], true),
+      );
+      assert.equal(responses[0]?.status, 403, `${host}: ${text}`);
+      const response = responses[0] as RawResponse;
+      assert.equal(rawHeader(response, 'x-amzn-errortype'), 'AccessDeniedException');
+      assert.match(JSON.parse(response.body).Message, /is not a loopback address.*--allowed-hosts/);
+    }
+    const health = await rawExchange(
+      emu.port,
+      http('GET', '/_lambda-ml/health', '', ['Host: rebind.evil.example']),
+    );
+    assert.equal(health.responses[0]?.status, 403);
+    assert.equal(starts(emu), before);
+  });
+
+  it('refuses an invocation a web page of another site sends (Origin, Sec-Fetch-Site)', async () => {
+    const before = starts(emu);
+    for (const extra of [
+      ['Origin: https://evil.example', 'Content-Type: text/plain'],
+      ['Sec-Fetch-Site: cross-site'],
+      ['Sec-Fetch-Site: same-site', `Origin: http://localhost:3000`],
+    ]) {
+      const { responses, text } = await rawExchange(emu.port, invokeRequest({ n: 1 }, extra, true));
+      assert.equal(responses[0]?.status, 403, text);
+      assert.match(JSON.parse(responses[0]?.body ?? '').Message, /may not invoke the function/);
+    }
+    assert.equal(starts(emu), before);
+    const sameOrigin = await rawExchange(
+      emu.port,
+      invokeRequest({ n: 2 }, [`Host: 127.0.0.1:${emu.port}`, `Origin: http://127.0.0.1:${emu.port}`], true),
+    );
+    assert.deepEqual(JSON.parse(sameOrigin.responses[0]?.body ?? ''), { n: 2 });
   });
 
   it('closes connections past --max-connections at once, logs it, and accepts again when one closes', async () => {

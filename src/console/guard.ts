@@ -1,30 +1,13 @@
 // Who may use the console: a loopback Host (no DNS rebinding), the per-run token, same-origin writes.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isIPv4, isIPv6 } from 'node:net';
+import { createHostCheck, crossOriginProblem } from '../core/local-guard.js';
+
+export { hostnameOf, isLoopbackName } from '../core/local-guard.js';
 
 /** A fresh token for one run (192 random bits, URL-safe). */
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/** The host name of a Host or Origin authority (`[::1]:80` → `::1`, `Example.COM:1` → `example.com`). */
-export function hostnameOf(authority: string): string {
-  const text = authority.trim().toLowerCase();
-  if (text.startsWith('[')) {
-    const end = text.indexOf(']');
-    return end < 0 ? text : text.slice(1, end);
-  }
-  const colon = text.lastIndexOf(':');
-  return colon < 0 ? text : text.slice(0, colon);
-}
-
-/** Loopback by name or address: `localhost` (and `*.localhost`), 127.0.0.0/8, ::1. */
-export function isLoopbackName(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (isIPv4(hostname)) return hostname.startsWith('127.');
-  if (isIPv6(hostname)) return hostname === '::1' || hostname === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 export interface Guard {
@@ -49,8 +32,7 @@ export interface Guard {
 export function createGuard(token: string, port: number, bindHost: string): Guard {
   const expected = Buffer.from(token);
   const cookieName = `lambda_ml_console_${port}`;
-  const extra = bindHost === '0.0.0.0' || bindHost === '::' ? null : hostnameOf(bindHost);
-  const hostOk = (hostname: string) => isLoopbackName(hostname) || hostname === extra;
+  const hostCheck = createHostCheck(bindHost);
   const matches = (candidate: string | null | undefined) => {
     if (candidate === null || candidate === undefined) return false;
     const given = Buffer.from(candidate);
@@ -58,33 +40,14 @@ export function createGuard(token: string, port: number, bindHost: string): Guar
   };
   return {
     cookie: `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-    hostProblem(req) {
-      const host = req.headers.host;
-      if (host === undefined || host === '') return 'the request has no Host header';
-      return hostOk(hostnameOf(host)) ? null : `Host '${host}' is not a loopback address`;
-    },
+    hostProblem: (req) => hostCheck(req.headers.host),
     authorised(req) {
       const auth = req.headers.authorization;
       if (auth?.startsWith('Bearer ') === true && matches(auth.slice(7).trim())) return true;
       return matches(cookieValue(req.headers.cookie, cookieName));
     },
     tokenMatches: (candidate) => matches(candidate),
-    originProblem(req) {
-      const site = req.headers['sec-fetch-site'];
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        return `a ${site} request may not change anything here`;
-      }
-      const origin = req.headers.origin;
-      if (origin === undefined) return null;
-      let url: URL;
-      try {
-        url = new URL(origin);
-      } catch {
-        return `Origin '${origin}' is not a URL`;
-      }
-      if (url.host !== (req.headers.host ?? '').toLowerCase()) return `Origin '${origin}' is another site`;
-      return null;
-    },
+    originProblem: (req) => crossOriginProblem(req.headers),
   };
 }
 

@@ -8,9 +8,9 @@ import { banner, closeOnSignal } from './shutdown.js';
 
 const USAGE = `usage: node dist/emulator/main.js [--port N] [--host H] [--handler module.fn] [--model PATH]
   [--task-root DIR] [--function-name NAME] [--timeout S] [--memory MB] [--concurrency N] [--warm N]
-  [--function-url] [--request-timeout S] [--max-connections N] [--bootstrap CMD [ARGS...]]
-  (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME TIMEOUT MEMORY CONCURRENCY WARM
-  FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS BOOTSTRAP)
+  [--function-url] [--request-timeout S] [--max-connections N] [--allowed-hosts NAME,...]
+  [--bootstrap CMD [ARGS...]]   (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME
+  TIMEOUT MEMORY CONCURRENCY WARM FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS ALLOWED_HOSTS BOOTSTRAP)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
       'function-url': { type: 'boolean' },
       'request-timeout': { type: 'string' },
       'max-connections': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
     functionUrl: values['function-url'],
     requestTimeout: values['request-timeout'],
     maxConnections: values['max-connections'],
+    allowedHosts: values['allowed-hosts'],
     bootstrap,
   });
   const emulator = await startEmulator(options);

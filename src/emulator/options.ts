@@ -34,6 +34,11 @@ export interface EmulatorOptions {
   readonly requestTimeout?: number;
   /** Open Invoke API connections at most; past it new connections are closed at once. */
   readonly maxConnections?: number;
+  /**
+   * Host names the Invoke API answers to besides loopback ones and the `host` address (a DNS-rebinding
+   * defence); `*` accepts any Host.
+   */
+  readonly allowedHosts?: readonly string[];
   /** Event invocations the in-memory queue holds. */
   readonly queueCapacity?: number;
   /**
@@ -92,6 +97,7 @@ export function resolveOptions(o: EmulatorOptions): ResolvedOptions {
     gracePeriod: number('grace-period', o.gracePeriod ?? DEFAULTS.gracePeriod, 0, 900),
     requestTimeout: number('request-timeout', o.requestTimeout ?? DEFAULTS.requestTimeout, 0.05, 3600),
     maxConnections: integer('max-connections', o.maxConnections ?? DEFAULTS.maxConnections, 1, 65_536),
+    allowedHosts: allowedHosts(o.allowedHosts ?? []),
     queueCapacity: integer('queue-capacity', o.queueCapacity ?? DEFAULTS.queueCapacity, 1, 1_000_000),
     verifyRuntimePeer: o.verifyRuntimePeer ?? true,
     env: o.env ?? {},
@@ -123,6 +129,7 @@ export const ENV_NAMES = {
   bootstrap: 'BOOTSTRAP',
   requestTimeout: 'REQUEST_TIMEOUT',
   maxConnections: 'MAX_CONNECTIONS',
+  allowedHosts: 'ALLOWED_HOSTS',
 } as const;
 
 /** Turns flag values (falling back to `env`) into options; numbers are checked by `resolveOptions`. */
@@ -163,6 +170,10 @@ export function optionsFromRaw(raw: RawOptions, env: NodeJS.ProcessEnv = process
     warm: numeric('warm'),
     requestTimeout: numeric('requestTimeout'),
     maxConnections: numeric('maxConnections'),
+    allowedHosts: pick('allowedHosts')
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     functionUrl: urlFlag === true || (urlFlag === undefined && (urlEnv === '1' || urlEnv === 'true')),
     bootstrap,
   };
@@ -193,6 +204,20 @@ function handler(value: string): string {
     );
   }
   return value;
+}
+
+function allowedHosts(names: readonly string[]): readonly string[] {
+  for (const name of names) {
+    if (
+      name !== '*' &&
+      !/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+)(:\d+)?$/.test(name)
+    ) {
+      throw new EmulatorUsageError(
+        `--allowed-hosts takes host names or addresses separated by commas (or *), got '${name}'`,
+      );
+    }
+  }
+  return names;
 }
 
 function functionName(value: string): string {

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createHostCheck } from '../core/local-guard.js';
 import type { Invoker } from './contract.js';
 import { EmulatorError, PortInUseError } from './errors.js';
 import { EmulatorEvents, type InstanceInfo } from './events.js';
@@ -80,6 +81,7 @@ export async function startEmulator(
       functionUrl: o.functionUrl,
       readiness: () => pool.readiness(),
       log: writeLog,
+      hostCheck: createHostCheck(o.host, o.allowedHosts),
     }),
     {
       requestTimeoutMs: Math.round(o.requestTimeout * 1000),

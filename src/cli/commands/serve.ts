@@ -19,6 +19,7 @@ interface ServeFlags extends ConsoleFlags {
   readonly functionUrl?: boolean;
   readonly requestTimeout?: string;
   readonly maxConnections?: string;
+  readonly allowedHosts?: string;
   readonly bootstrap?: string[];
   readonly failFast?: boolean;
 }
@@ -60,6 +61,10 @@ export function registerServe(program: Command): void {
     .option(
       '--max-connections <n>',
       `open Invoke API connections at most (env MAX_CONNECTIONS; default ${DEFAULTS.maxConnections})`,
+    )
+    .option(
+      '--allowed-hosts <names>',
+      'Host names to answer besides loopback ones and --host, comma-separated, * = any (env ALLOWED_HOSTS)',
     )
     .option(
       '--bootstrap <command...>',

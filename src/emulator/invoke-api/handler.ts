@@ -1,6 +1,7 @@
 // The Invoke API (2015-03-31) request handler, plus Function URL mode for every other method and path.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { crossOriginProblem, type HostCheck } from '../../core/local-guard.js';
 import { type InvokeResult, type Invoker, LIMITS, logTail } from '../contract.js';
 import { readBody } from '../http-body.js';
 import type { Readiness } from '../sandbox/pool.js';
@@ -18,6 +19,8 @@ export interface InvokeApiOptions {
   readonly readiness: () => Promise<Readiness>;
   /** Where the emulator's own notes go (a refused Function URL response says why there). */
   readonly log?: (text: string) => void;
+  /** Which Host headers are answered (DNS-rebinding defence); every Host when absent. */
+  readonly hostCheck?: HostCheck;
 }
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
@@ -32,8 +35,12 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const route = classify(req.method, path);
+    const refusal = refusalOf(options, req, route.kind === 'invoke');
     let work: Promise<void>;
-    if (route.kind === 'invoke') {
+    if (refusal !== null) {
+      req.resume();
+      work = Promise.reject(refusal);
+    } else if (route.kind === 'invoke') {
       const qualifier = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('Qualifier');
       work = invoke(options, names, req, res, requestId, functionNameOf(path), qualifier);
     } else if (route.kind === 'health') {
@@ -53,6 +60,36 @@ export function createInvokeApi(options: InvokeApiOptions): RequestListener {
       sendServiceError(res, error);
     });
   };
+}
+
+/**
+ * A request that names this server by another name (a DNS-rebinding page), or an invocation a page of
+ * another site sends from a browser (no CORS preflight protects a simple POST), is refused with 403.
+ * Function URL requests may come from any page, as on Lambda: only their Host is checked.
+ */
+function refusalOf(
+  options: InvokeApiOptions,
+  req: IncomingMessage,
+  invocation: boolean,
+): InvokeApiError | null {
+  const hostProblem = options.hostCheck?.(req.headers.host) ?? null;
+  if (hostProblem !== null) {
+    return new InvokeApiError(
+      403,
+      'AccessDeniedException',
+      `${hostProblem}: the emulator answers localhost, 127.0.0.1, [::1] and its --host address (a DNS-rebinding defence); name others with --allowed-hosts`,
+    );
+  }
+  const originProblem =
+    invocation && options.hostCheck !== undefined ? crossOriginProblem(req.headers) : null;
+  if (originProblem !== null) {
+    return new InvokeApiError(
+      403,
+      'AccessDeniedException',
+      `${originProblem}: a web page of another site may not invoke the function`,
+    );
+  }
+  return null;
 }
 
 async function invoke(
