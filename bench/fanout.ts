@@ -1,12 +1,13 @@
 // Fan-out figures: 1,000,000 rows through the emulator at --concurrency 1, 2, 4, 8 (the emulator given the
 // same concurrency) next to local `predict` on the same file in the same run; every output checked against
 // local predict's by sha256 (zero lost or duplicated rows); and the cost of 100 M rows on Lambda projected
-// from the measured billed duration per chunk.
+// from the measured billed duration per chunk. Last, the issue's "done when": one run killed (SIGKILL) halfway
+// and continued with --resume gives exactly local predict's file.
 // Run: npm run build && node --import tsx bench/fanout.ts   (BENCH_QUICK=1: 100,000 rows, one round)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerCheck } from '../src/bench/check.js';
 import { targetOf } from '../src/bench/client.js';
@@ -47,7 +48,8 @@ interface Sample {
   readonly retries: number;
 }
 
-async function remote(concurrency: number, out: string): Promise<Sample> {
+/** `lambda-ml serve` with `concurrency` instances, answering the tutorial's request. */
+async function emulatorWith(concurrency: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const serve = [process.execPath, CLI, 'serve', '--model', model, '--port', String(port)];
@@ -56,6 +58,12 @@ async function remote(concurrency: number, out: string): Promise<Sample> {
     targetOf(url, '{"data":[0,0,0,0]}'),
     answerCheck('{"statusCode":200,"body":1}'),
   );
+  return { url, stop: () => emulator.stop() };
+}
+
+async function remote(concurrency: number, out: string): Promise<Sample> {
+  const emulator = await emulatorWith(concurrency);
+  const url = emulator.url;
   try {
     const args = ['predict', '--model', model, '--input', input, '--output', out, '--endpoint', url];
     const { seconds, stderr } = run(
@@ -77,6 +85,41 @@ async function remote(concurrency: number, out: string): Promise<Sample> {
   }
 }
 
+/** Starts a fan-out at `concurrency`, SIGKILLs it once half of local predict's bytes are on disk, then runs
+ * the same command with --resume. */
+async function killAndResume(
+  concurrency: number,
+  localBytes: number,
+): Promise<{ killedAt: number; summary: string; digest: string }> {
+  const emulator = await emulatorWith(concurrency);
+  const out = join(dir, 'killed.jsonl');
+  const args = ['predict', '--model', model, '--input', input, '--output', out, '--endpoint', emulator.url];
+  args.push('--concurrency', String(concurrency), '--rows-per-chunk', String(ROWS_PER_CHUNK));
+  try {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const state: { exit: number | null | undefined } = { exit: undefined };
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code) => {
+        state.exit = code;
+        resolve();
+      }),
+    );
+    while (state.exit === undefined && (!existsSync(out) || statSync(out).size < localBytes / 2)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (state.exit !== undefined) throw new Error(`the run ended (exit ${state.exit}) before half of it`);
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = readFileSync(out, 'utf8').split('\n').length - 1;
+    const { stderr } = run([...args, '--resume'], '');
+    const summary = /^lambda-ml predict: .*$/m.exec(stderr)?.[0] ?? stderr.trim();
+    return { killedAt, summary, digest: sha(out) };
+  } finally {
+    await emulator.stop();
+    rmSync(out, { force: true });
+  }
+}
+
 function rowsText(n: number): string {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -85,7 +128,13 @@ function rowsText(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
 async function main(): Promise<void> {
+  const loadBefore = load();
   run(['train', '--config', join(ROOT, 'config', 'default-training.json'), '--out', model], '');
   writeFileSync(input, rowsText(ROWS));
   const localOut = join(dir, 'local.jsonl');
@@ -106,11 +155,16 @@ async function main(): Promise<void> {
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
 
+  const resumed = await killAndResume(4, statSync(localOut).size);
+  if (resumed.digest !== reference) throw new Error('killed and resumed: output differs from local predict');
+  const loadAfter = load();
+
   const rate = (seconds: number) => Math.round(ROWS / seconds).toLocaleString('en-US');
   console.log(
     `${ROWS.toLocaleString('en-US')} rows (JSON lines, 4 features), default forest, ${ROUNDS} rounds`,
   );
-  console.log(`every remote output == local predict output (sha256 ${reference.slice(0, 16)}...)\n`);
+  console.log(`every remote output == local predict output (sha256 ${reference.slice(0, 16)}...)`);
+  console.log(`load average (1/5/15 min): ${loadBefore} at start, ${loadAfter} at end\n`);
   console.log('variant                    min s   median s   rows/s (median)   retries');
   const line = (name: string, secs: number[], retries = '') =>
     console.log(
@@ -142,9 +196,14 @@ async function main(): Promise<void> {
     const price = LAMBDA_PRICES[arch].durationTiers[0]?.usdPerGbSecond ?? 0;
     const usd = gbSeconds * price + (chunks / 1e6) * LAMBDA_USD_PER_MILLION_REQUESTS;
     console.log(
-      `100 M rows on Lambda, ${arch}: ${chunks.toLocaleString('en-US')} invocations x ${perChunk.toFixed(1)} ms x ${MEMORY_MB / 1024} GB = ${gbSeconds.toFixed(0)} GB-s -> $${usd.toFixed(2)} (list prices of ${PRICES_AS_OF}, no free tier)`,
+      `100 M rows on Lambda, ${arch}: ${chunks.toLocaleString('en-US')} invocations x ${perChunk.toFixed(1)} ms x ${MEMORY_MB / 1024} GB = ${gbSeconds.toFixed(0)} GB-s -> $${usd.toFixed(4)} (list prices of ${PRICES_AS_OF}, no free tier)`,
     );
   }
+  console.log(
+    `\nkilled (SIGKILL) at ${resumed.killedAt.toLocaleString('en-US')} rows written, concurrency 4, then the same command + --resume:`,
+  );
+  console.log(`  ${resumed.summary}`);
+  console.log('  output == local predict output (sha256)');
   rmSync(dir, { recursive: true, force: true });
 }
 
