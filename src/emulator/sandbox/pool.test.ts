@@ -258,9 +258,17 @@ describe('Pool events (what the console observes)', () => {
   it('reports instance states, the finished invocation with its REPORT figures, and a throttle', async () => {
     const events = new EmulatorEvents();
     const seen: EmulatorEvent[] = [];
-    events.subscribe((event) => seen.push(event));
+    let answered = false;
+    let answeredBeforeEvent: boolean | null = null;
+    events.subscribe((event) => {
+      seen.push(event);
+      if (event.kind === 'invocation') answeredBeforeEvent = answered;
+    });
     const h = harness({ events, limit: 1 });
     const call = h.pool.invoke(request({ n: 1 }), 'id-1');
+    void call.then(() => {
+      answered = true;
+    });
     await h.tick();
     await assert.rejects(h.pool.invoke(request({})), ConcurrencyLimitError);
     h.advance(30);
@@ -269,6 +277,9 @@ describe('Pool events (what the console observes)', () => {
     h.advance(4);
     handler.respond('id-1', Buffer.from('{"statusCode":200,"body":1}'));
     await call;
+    assert.equal(answeredBeforeEvent, null, 'nothing is published in the turn that answers the call');
+    await h.tick();
+    assert.equal(answeredBeforeEvent, true, 'the invocation is published after the caller has its answer');
     (h.children[0] as FakeChild).emit('exit', 0, null);
     await h.tick();
 

@@ -135,16 +135,35 @@ export class Pool {
     this.inFlight++;
     const startedAt = this.events.active ? Date.now() : 0;
     let env = first;
+    let result: RunResult | undefined;
     try {
       const ran = await this.runRouted(first, invocation);
       env = ran.env;
-      if (this.events.active) this.published(env, invocation, startedAt, ran.result);
-      return { requestId, outcome: ran.result.outcome, log: ran.result.log };
+      result = ran.result;
+      return { requestId, outcome: result.outcome, log: result.log };
     } finally {
       this.inFlight--;
       this.release(env);
-      this.observe(env);
+      if (this.events.active) this.publishAfterAnswer(env, invocation, startedAt, result);
     }
+  }
+
+  /**
+   * The finished invocation and its environment's new state go to observers on the next turn of the
+   * event loop: the caller's continuation (the Invoke API writing its answer) runs first, in this turn's
+   * microtasks, so an observer (the console) never delays an answer. The state is read then, so an
+   * environment that meanwhile died or took the next call is never reported idle after it.
+   */
+  private publishAfterAnswer(
+    env: ExecutionEnvironment,
+    invocation: Invocation,
+    startedAt: number,
+    result: RunResult | undefined,
+  ): void {
+    setImmediate(() => {
+      if (result !== undefined) this.published(env, invocation, startedAt, result);
+      this.observe(env);
+    });
   }
 
   /**
