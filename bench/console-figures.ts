@@ -3,7 +3,7 @@
 // with 10,000 invocations in its buffer next to a nearly empty buffer; the page bundle's size.
 // Run: node --import tsx bench/console-figures.ts (after `npm run build`); BENCH_QUICK=1 for a smoke run.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -137,6 +137,11 @@ function bundle(): void {
   }
 }
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+const loadAtStart = load();
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-console-'));
 const servers: Server[] = [];
 let browser: Browser | null = null;
@@ -228,6 +233,7 @@ try {
     );
   }
   bundle();
+  console.log(`\nload average (1/5/15 min): ${loadAtStart} at start, ${load()} at end`);
 } finally {
   await browser?.close();
   await Promise.all(servers.map((s) => s.launched.stop()));
