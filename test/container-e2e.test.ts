@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const TIMEOUT_MS = 5 * 60_000;
@@ -16,6 +18,14 @@ function whyNot(): string | null {
   return null;
 }
 
+/** How many rows an XGBoost/LightGBM fixture model has answers for (the batch the image is asked). */
+function rows(library: string, file: string): number {
+  const path = join(import.meta.dirname, 'fixtures', library, 'expected.json');
+  const meta = JSON.parse(readFileSync(path, 'utf8'));
+  const model = meta.models.find((m: { file: string }) => m.file === file);
+  return meta.datasets[model.dataset].length;
+}
+
 interface E2eResult {
   readonly sizeBytes: number;
   readonly baseSizeBytes: number;
@@ -25,11 +35,12 @@ interface E2eResult {
   readonly modelSha256: string;
   readonly answer: unknown;
   readonly sklearn: string[];
+  readonly boosted: string[];
 }
 
 describe('container image end to end', () => {
   const reason = whyNot();
-  it('builds, answers the tutorial request as non-root, in both modes, with a reproducible model; serves scikit-learn pipelines by name and position', {
+  it('builds, answers the tutorial request as non-root, in both modes, with a reproducible model; serves scikit-learn pipelines by name and position, XGBoost and LightGBM files', {
     skip: reason ?? false,
     timeout: TIMEOUT_MS + 10_000,
   }, async () => {
@@ -58,6 +69,10 @@ describe('container image end to end', () => {
     assert.deepEqual(result.answer, { statusCode: 200, body: 1 });
     // MODEL_PATH at a mounted scikit-learn 1.9.1 file: every fixture row by name and by position, as scikit-learn.
     assert.deepEqual(result.sklearn, ['1.9.1/pipe_ct_rf 16', '1.9.1/hgb_pipe_cat 16']);
+    assert.deepEqual(result.boosted, [
+      `xgboost/binary.ubj ${rows('xgboost', 'binary.ubj')}`,
+      `lightgbm/categorical.pkl ${rows('lightgbm', 'categorical.pkl')}`,
+    ]);
     assert.notEqual(result.uid, 0);
     assert.match(result.modelSha256, /^[0-9a-f]{64}$/);
     assert.ok(result.sizeBytes > result.baseSizeBytes, 'the image adds layers to its base');
