@@ -1,7 +1,9 @@
 // The emulator as a process (dist/emulator/main.js and `lambda-ml serve`): env/flags, port in use, SIGTERM.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alive, FIXTURE_RUNTIME, invoke, waitFor } from './emulator-helpers.js';
@@ -92,6 +94,51 @@ describe('emulator processes', () => {
     assert.deepEqual(JSON.parse((await inFlight).body), { slept: 400 });
     assert.equal(await r.exit, 0);
     assert.ok(await waitFor(() => !alive(pid)), 'runtime process stopped');
+  });
+
+  it('main.js on SIGTERM writes Event invocations it could not run to the dead-letter file and exits 75', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-dlq-'));
+    try {
+      const file = join(dir, 'dead.jsonl');
+      const r = run([
+        MAIN,
+        '--port',
+        '0',
+        '--concurrency',
+        '1',
+        '--grace-period',
+        '0.3',
+        '--dead-letter-file',
+        file,
+        '--bootstrap',
+        process.execPath,
+        FIXTURE_RUNTIME,
+      ]);
+      const url = await urlOf(r);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const reply = await invoke(
+          url,
+          { action: 'sleep', ms: 600_000 },
+          { 'X-Amz-Invocation-Type': 'Event' },
+        );
+        assert.equal(reply.status, 202);
+        ids.push(String(reply.headers['x-amzn-requestid']));
+      }
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exit, 75, r.stderr());
+      assert.match(
+        r.stderr(),
+        new RegExp(`3 Event invocation\\(s\\) did not run; written to ${file}; exit status 75`),
+      );
+      const written = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).requestId);
+      assert.deepEqual(written.sort(), ids.sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lambda-ml serve passes arguments after -- to --bootstrap and stops on SIGINT with exit 0', async () => {

@@ -61,10 +61,18 @@ export class ShuttingDownError extends ServiceError {
   }
 }
 
-/** The asynchronous invocation queue is full. */
+/** The asynchronous invocation queue is full (by count or by bytes): 429, retry later. */
 export class QueueFullError extends ServiceError {
-  constructor(readonly capacity: number) {
-    super(`Rate Exceeded. The asynchronous invocation queue holds ${capacity} events already.`);
+  constructor(
+    readonly limits: { readonly events: number; readonly bytes: number },
+    readonly bound: 'events' | 'bytes',
+    readonly current: number,
+  ) {
+    super(
+      bound === 'bytes'
+        ? `Rate Exceeded. The asynchronous invocation queue holds ${current} bytes of events already; this event would take it over its limit of ${limits.bytes} bytes (--queue-bytes). Retry later.`
+        : `Rate Exceeded. The asynchronous invocation queue holds ${current} events already (its limit). Retry later.`,
+    );
   }
 }
 

@@ -9,8 +9,12 @@ import { banner, closeOnSignal } from './shutdown.js';
 const USAGE = `usage: node dist/emulator/main.js [--port N] [--host H] [--handler module.fn] [--model PATH]
   [--task-root DIR] [--function-name NAME] [--timeout S] [--memory MB] [--concurrency N] [--warm N]
   [--function-url] [--request-timeout S] [--max-connections N] [--allowed-hosts NAME,...]
-  [--bootstrap CMD [ARGS...]]   (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME
-  TIMEOUT MEMORY CONCURRENCY WARM FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS ALLOWED_HOSTS BOOTSTRAP)
+  [--grace-period S] [--queue-bytes N] [--dead-letter-file PATH] [--bootstrap CMD [ARGS...]]
+  (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME TIMEOUT MEMORY CONCURRENCY WARM
+  FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS ALLOWED_HOSTS GRACE_PERIOD QUEUE_BYTES DEAD_LETTER_FILE
+  BOOTSTRAP)
+Exit status after SIGINT/SIGTERM: 0, or 75 when accepted Event invocations did not run and were written
+to the dead-letter file.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -35,6 +39,9 @@ async function main(argv: string[]): Promise<void> {
       'request-timeout': { type: 'string' },
       'max-connections': { type: 'string' },
       'allowed-hosts': { type: 'string' },
+      'grace-period': { type: 'string' },
+      'queue-bytes': { type: 'string' },
+      'dead-letter-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,6 +64,9 @@ async function main(argv: string[]): Promise<void> {
     requestTimeout: values['request-timeout'],
     maxConnections: values['max-connections'],
     allowedHosts: values['allowed-hosts'],
+    gracePeriod: values['grace-period'],
+    queueBytes: values['queue-bytes'],
+    deadLetterFile: values['dead-letter-file'],
     bootstrap,
   });
   const emulator = await startEmulator(options);

@@ -35,6 +35,15 @@ describe('emulator options', () => {
     );
     assert.deepEqual([fromEnv.requestTimeout, fromEnv.maxConnections], [12.5, 64]);
     assert.deepEqual(fromEnv.bootstrap, ['python3', '-m', 'awslambdaric', 'app.handler']);
+    const shutdown = optionsFromRaw(
+      {},
+      { GRACE_PERIOD: '2.5', QUEUE_BYTES: '1048576', DEAD_LETTER_FILE: '/var/dead.jsonl' },
+    );
+    assert.deepEqual(
+      [shutdown.gracePeriod, shutdown.queueBytes, shutdown.deadLetterFile],
+      [2.5, 1_048_576, '/var/dead.jsonl'],
+    );
+    assert.equal(resolveOptions({}).queueBytes, 64 * 1024 * 1024);
     const flags = optionsFromRaw({ port: '8080', bootstrap: ['./bootstrap'] }, env);
     assert.equal(flags.port, 8080);
     assert.deepEqual(flags.bootstrap, ['./bootstrap']);
@@ -51,6 +60,8 @@ describe('emulator options', () => {
       [{ functionName: 'bad name' }, /--function-name/],
       [{ requestTimeout: 0 }, /--request-timeout must be a number from 0.05 to 3600, got 0/],
       [{ maxConnections: 0.5 }, /--max-connections must be a whole number from 1 to 65536/],
+      [{ queueBytes: 10 }, /--queue-bytes must be a whole number from 1024 to/],
+      [{ gracePeriod: -1 }, /--grace-period must be a number from 0 to 900/],
     ];
     for (const [options, message] of cases) {
       assert.throws(

@@ -41,6 +41,13 @@ export interface EmulatorOptions {
   readonly allowedHosts?: readonly string[];
   /** Event invocations the in-memory queue holds. */
   readonly queueCapacity?: number;
+  /** Bytes of Event payloads the in-memory queue holds (each event also counts 512 bytes); beyond → 429. */
+  readonly queueBytes?: number;
+  /**
+   * Where Event invocations accepted but not run by the end of the grace period are written at shutdown
+   * (JSON lines); default a new file in the system's temporary directory.
+   */
+  readonly deadLetterFile?: string;
   /**
    * Accept a Runtime API connection only from the instance's own runtime process or its children
    * (checked once per connection through /proc; Linux only). Default true.
@@ -52,8 +59,8 @@ export interface EmulatorOptions {
   readonly writeLog?: (text: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'modelPath' | 'bootstrap' | 'writeLog'>> &
-  Pick<EmulatorOptions, 'modelPath' | 'bootstrap' | 'writeLog'>;
+type Optional = 'modelPath' | 'bootstrap' | 'writeLog' | 'deadLetterFile';
+export type ResolvedOptions = Required<Omit<EmulatorOptions, Optional>> & Pick<EmulatorOptions, Optional>;
 
 /** dist/ (or src/ under tsx): the directory holding runtime/ and function/. */
 export const DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +79,7 @@ export const DEFAULTS = {
   queueCapacity: 10_000,
   requestTimeout: 30,
   maxConnections: 1024,
+  queueBytes: 64 * 1024 * 1024,
 } as const;
 
 /** Applies defaults and rejects values Lambda would not accept, naming the option and what it expects. */
@@ -99,6 +107,8 @@ export function resolveOptions(o: EmulatorOptions): ResolvedOptions {
     maxConnections: integer('max-connections', o.maxConnections ?? DEFAULTS.maxConnections, 1, 65_536),
     allowedHosts: allowedHosts(o.allowedHosts ?? []),
     queueCapacity: integer('queue-capacity', o.queueCapacity ?? DEFAULTS.queueCapacity, 1, 1_000_000),
+    queueBytes: integer('queue-bytes', o.queueBytes ?? DEFAULTS.queueBytes, 1024, 2 ** 40),
+    deadLetterFile: o.deadLetterFile === undefined ? undefined : resolve(o.deadLetterFile),
     verifyRuntimePeer: o.verifyRuntimePeer ?? true,
     env: o.env ?? {},
     modelPath: o.modelPath === undefined ? undefined : resolve(o.modelPath),
@@ -130,6 +140,9 @@ export const ENV_NAMES = {
   requestTimeout: 'REQUEST_TIMEOUT',
   maxConnections: 'MAX_CONNECTIONS',
   allowedHosts: 'ALLOWED_HOSTS',
+  gracePeriod: 'GRACE_PERIOD',
+  queueBytes: 'QUEUE_BYTES',
+  deadLetterFile: 'DEAD_LETTER_FILE',
 } as const;
 
 /** Turns flag values (falling back to `env`) into options; numbers are checked by `resolveOptions`. */
@@ -174,6 +187,9 @@ export function optionsFromRaw(raw: RawOptions, env: NodeJS.ProcessEnv = process
       ?.split(',')
       .map((name) => name.trim())
       .filter(Boolean),
+    gracePeriod: numeric('gracePeriod'),
+    queueBytes: numeric('queueBytes'),
+    deadLetterFile: pick('deadLetterFile'),
     functionUrl: urlFlag === true || (urlFlag === undefined && (urlEnv === '1' || urlEnv === 'true')),
     bootstrap,
   };

@@ -1,11 +1,14 @@
 // Wires the emulator: sandbox pool + event queue behind the Invoke API, a Runtime API endpoint per instance.
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHostCheck } from '../core/local-guard.js';
 import type { Invoker } from './contract.js';
-import { EmulatorError, PortInUseError } from './errors.js';
+import { EmulatorError, PortInUseError, ShuttingDownError } from './errors.js';
 import { EmulatorEvents, type InstanceInfo } from './events.js';
 import { createEdgeServer } from './http-edges.js';
 import { instanceSpec } from './instance-spec.js';
@@ -17,14 +20,17 @@ import { type PrestartedRuntime, spawnRuntime } from './prestart.js';
 import { createRuntimeEndpoint } from './runtime-api/server.js';
 import { readTreeRss } from './sandbox/memory.js';
 import { Pool, type Readiness } from './sandbox/pool.js';
-import { EventQueue } from './sandbox/queue.js';
+import { type DeadLetter, EventQueue } from './sandbox/queue.js';
 import { killGroup, type SandboxDeps } from './sandbox/types.js';
 
 export interface Emulator {
   readonly url: string;
   readonly port: number;
-  /** Stop accepting, let in-flight calls finish (grace period), stop every instance. */
-  close(): Promise<void>;
+  /**
+   * Stop accepting; in-flight calls and queued Event invocations run for the grace period; every
+   * instance is stopped; Event invocations that did not run are written to the dead-letter file.
+   */
+  close(): Promise<ShutdownSummary>;
   /** Process ids of the live runtime processes. */
   pids(): number[];
   /** Whether an instance can initialise (starts one, kept for the first call, when none has yet). */
@@ -37,6 +43,16 @@ export interface Emulator {
   stopInstance(id: number): boolean;
   /** The settings observers may show (never the instances' environment variables). */
   readonly settings: EmulatorSettings;
+}
+
+/** What a shutdown left undone. */
+export interface ShutdownSummary {
+  /** Accepted Event invocations that did not run to completion (not started, or cut short). */
+  readonly deadLettered: number;
+  /** The file they were written to (JSON lines), when there were any. */
+  readonly deadLetterFile?: string;
+  /** Why the file could not be written (the events then went to the log instead). */
+  readonly deadLetterError?: string;
 }
 
 export interface EmulatorSettings {
@@ -68,9 +84,12 @@ export async function startEmulator(
   const writeLog = o.writeLog ?? batchedStdout();
   const events = new EmulatorEvents();
   const pool = new Pool({ ...sandboxDeps(o, writeLog, prestarted), events }, o.concurrency);
-  const queue = new EventQueue(pool, o.queueCapacity, writeLog);
+  const queue = new EventQueue(pool, { events: o.queueCapacity, bytes: o.queueBytes });
+  let stopping = false;
   const invoker: Invoker = {
-    invoke: (request, requestId) => pool.invoke(request, requestId),
+    // Once shutting down, no new synchronous call starts (queued events still run in the grace period).
+    invoke: (request, requestId) =>
+      stopping ? Promise.reject(new ShuttingDownError()) : pool.invoke(request, requestId),
     enqueue: (request, requestId) => queue.enqueue(request, requestId),
   };
   const server = createEdgeServer(
@@ -99,7 +118,7 @@ export async function startEmulator(
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | null = null;
+  let closing: Promise<ShutdownSummary> | null = null;
   return {
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
     port,
@@ -117,7 +136,10 @@ export async function startEmulator(
     },
     close: () => {
       prestarted?.discard();
-      closing ??= shutdown(server, pool, queue, o.gracePeriod * 1000);
+      stopping = true;
+      closing ??= shutdown(server, pool, queue, o.gracePeriod * 1000).then((letters) =>
+        deadLetter(letters, o.deadLetterFile ?? defaultDeadLetterFile(o.functionName), writeLog),
+      );
       return closing;
     },
   };
@@ -201,11 +223,21 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-async function shutdown(server: Server, pool: Pool, queue: EventQueue, graceMs: number): Promise<void> {
+async function shutdown(
+  server: Server,
+  pool: Pool,
+  queue: EventQueue,
+  graceMs: number,
+): Promise<DeadLetter[]> {
+  const deadline = performance.now() + graceMs;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  queue.close();
-  await pool.close(graceMs);
+  // Accepted Event invocations keep running while the grace period lasts, then whatever is left waits
+  // for the dead-letter file; calls in flight get what remains of the grace period.
+  await queue.drain(graceMs);
+  const { notStarted, interrupted } = queue.stop();
+  await pool.close(Math.max(0, deadline - performance.now()));
+  const letters = [...notStarted, ...(await interrupted)];
   // One turn for the Invoke API to write the last answers, then idle keep-alive sockets go; anything
   // still open after a second is cut.
   await new Promise((resolve) => setImmediate(resolve));
@@ -213,4 +245,51 @@ async function shutdown(server: Server, pool: Pool, queue: EventQueue, graceMs: 
   const force = setTimeout(() => server.closeAllConnections(), 1000);
   await closed;
   clearTimeout(force);
+  return letters;
+}
+
+/** A new file per shutdown in the temporary directory: `lambda-ml-<function>-dead-letter-<time>-<pid>.jsonl`. */
+function defaultDeadLetterFile(functionName: string): string {
+  const stamp = new Date()
+    .toISOString()
+    .replaceAll(':', '')
+    .replace(/\.\d+Z$/, 'Z');
+  return join(tmpdir(), `lambda-ml-${functionName}-dead-letter-${stamp}-${process.pid}.jsonl`);
+}
+
+/**
+ * One JSON object per line: requestId, reason, acceptedAt, the payload exactly as received (`payload`
+ * as text when it is valid UTF-8, else `payloadBase64`) and the client context when there was one.
+ */
+export function deadLetterLine(letter: DeadLetter): string {
+  const { payload, clientContext } = letter.request;
+  const text = payload.toString('utf8');
+  const exact = Buffer.byteLength(text) === payload.length && Buffer.from(text).equals(payload);
+  return `${JSON.stringify({
+    requestId: letter.requestId,
+    reason: letter.reason,
+    acceptedAt: new Date(letter.acceptedAt).toISOString(),
+    ...(exact ? { payload: text } : { payloadBase64: payload.toString('base64') }),
+    ...(clientContext === undefined ? {} : { clientContext }),
+  })}\n`;
+}
+
+/** Writes the events that did not run (appending, owner-only), says where in the log, and sums up. */
+function deadLetter(letters: DeadLetter[], file: string, writeLog: (text: string) => void): ShutdownSummary {
+  if (letters.length === 0) return { deadLettered: 0 };
+  const lines = letters.map(deadLetterLine).join('');
+  const notStarted = letters.filter((l) => l.reason === 'not-started').length;
+  const what = `${letters.length} accepted Event invocation(s) did not run before shutdown (${notStarted} not started, ${letters.length - notStarted} cut short)`;
+  try {
+    writeFileSync(file, lines, { flag: 'a', mode: 0o600 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // Never lost silently: the events go to the log itself.
+    writeLog(
+      `lambda-ml: ${what}; cannot write the dead-letter file ${file} (${reason}); here they are:\n${lines}`,
+    );
+    return { deadLettered: letters.length, deadLetterError: reason };
+  }
+  writeLog(`lambda-ml: ${what}; written to the dead-letter file ${file} (one JSON object per line)\n`);
+  return { deadLettered: letters.length, deadLetterFile: file };
 }

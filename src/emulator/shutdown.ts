@@ -1,5 +1,17 @@
-// Keeps an emulator running until SIGINT/SIGTERM, then closes it gracefully and exits 0.
-import type { Emulator } from './server.js';
+// Keeps an emulator running until SIGINT/SIGTERM, then closes it gracefully and exits: 0 when everything
+// accepted ran, EXIT_DEAD_LETTERED when Event invocations were written to the dead-letter file instead.
+import type { Emulator, ShutdownSummary } from './server.js';
+
+/**
+ * Exit status of a shutdown that left accepted Event invocations unrun (written to the dead-letter file,
+ * or to the log when the file could not be written): EX_TEMPFAIL, "try again later".
+ */
+export const EXIT_DEAD_LETTERED = 75;
+
+/** The exit status a shutdown with this summary ends with. */
+export function exitCodeOf(summary: ShutdownSummary | undefined): number {
+  return summary !== undefined && summary.deadLettered > 0 ? EXIT_DEAD_LETTERED : 0;
+}
 
 export function closeOnSignal(
   emulator: Pick<Emulator, 'close' | 'pids'>,
@@ -12,9 +24,19 @@ export function closeOnSignal(
     // mid-shutdown with status 130. The grace period bounds how long the shutdown can take.
     if (stopping) return;
     stopping = true;
-    log(`lambda-ml: ${signal} received, finishing in-flight calls and stopping instances\n`);
+    log(`lambda-ml: ${signal} received, finishing in-flight calls and queued events, stopping instances\n`);
     emulator.close().then(
-      () => process.exit(0),
+      (summary) => {
+        const code = exitCodeOf(summary);
+        if (code !== 0) {
+          const where = summary.deadLetterFile ?? 'the log (the dead-letter file could not be written)';
+          log(
+            `lambda-ml: ${summary.deadLettered} Event invocation(s) did not run; written to ${where}; exit status ${code}\n`,
+          );
+        }
+        // One turn first: the log writer batches lines for one event-loop turn.
+        setImmediate(() => process.exit(code));
+      },
       (error: unknown) => {
         log(`lambda-ml: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);

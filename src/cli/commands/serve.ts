@@ -20,6 +20,9 @@ interface ServeFlags extends ConsoleFlags {
   readonly requestTimeout?: string;
   readonly maxConnections?: string;
   readonly allowedHosts?: string;
+  readonly gracePeriod?: string;
+  readonly queueBytes?: string;
+  readonly deadLetterFile?: string;
   readonly bootstrap?: string[];
   readonly failFast?: boolean;
 }
@@ -65,6 +68,18 @@ export function registerServe(program: Command): void {
     .option(
       '--allowed-hosts <names>',
       'Host names to answer besides loopback ones and --host, comma-separated, * = any (env ALLOWED_HOSTS)',
+    )
+    .option(
+      '--grace-period <seconds>',
+      `at shutdown, how long in-flight calls and queued Event invocations may still run (env GRACE_PERIOD; default ${DEFAULTS.gracePeriod})`,
+    )
+    .option(
+      '--queue-bytes <n>',
+      `bytes of Event payloads the queue holds, each event counting 512 more; beyond → 429 (env QUEUE_BYTES; default ${DEFAULTS.queueBytes})`,
+    )
+    .option(
+      '--dead-letter-file <path>',
+      'where Event invocations not run at shutdown are written, one JSON object per line; exit status 75 then (env DEAD_LETTER_FILE; default a new file in the temporary directory)',
     )
     .option(
       '--bootstrap <command...>',
