@@ -1,13 +1,19 @@
 // The infra-facing CLI over real processes: invoke through the AWS SDK, synth offline, deploy without credentials.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { serializeArtifact } from '../src/model/artifact.js';
+import { trainFromConfig } from '../src/model/train.js';
+
+const CONFIG = fileURLToPath(new URL('../config/default-training.json', import.meta.url));
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 
@@ -237,6 +243,19 @@ describe('lambda-ml synth and deploy', () => {
       ]) {
         assert.match(run.stdout, new RegExp(type.replaceAll(':', '\\:')));
       }
+      // The app pins the function to the model the image build trains (the checked-in config).
+      const template = JSON.parse(readFileSync(join(out, 'LambdaMl.template.json'), 'utf8'));
+      const fn = Object.values(
+        template.Resources as Record<
+          string,
+          { Type: string; Properties: { Environment?: { Variables?: Record<string, string> } } }
+        >,
+      ).find((r) => r.Type === 'AWS::Lambda::Function');
+      const trained = serializeArtifact(trainFromConfig(JSON.parse(readFileSync(CONFIG, 'utf8'))));
+      assert.equal(
+        fn?.Properties.Environment?.Variables?.MODEL_SHA256,
+        createHash('sha256').update(trained).digest('hex'),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

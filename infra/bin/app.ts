@@ -1,6 +1,7 @@
 // The CDK app entry (`cdk synth` / `cdk deploy` run it): options come from CDK context (-c key=value).
 import { App } from 'aws-cdk-lib';
 import { batchFromContext, optionsFromContext } from '../lib/context.js';
+import { modelPinFromContext } from '../lib/model-digest.js';
 import { applyNag } from '../lib/nag.js';
 import { InfraOptionError } from '../lib/options.js';
 import { LambdaMlStack } from '../lib/stack.js';
@@ -8,15 +9,15 @@ import { LambdaMlStack } from '../lib/stack.js';
 function build(app: App): void {
   const context = (key: string): unknown => app.node.tryGetContext(key);
   const stackName = String(context('stackName') ?? 'LambdaMl');
-  const modelSha256 = context('modelSha256');
+  // The model digest, computed here unless given (or `off`): the image build verifies the trained file
+  // matches it and labels the image with it, and the function refuses any other file at init.
+  const options = optionsFromContext(context);
+  const modelSha256 = modelPinFromContext(context('modelSha256'));
   new LambdaMlStack(app, stackName, {
     description: 'lambda-ml: a random-forest model served from a Lambda container image',
     model: {
-      ...optionsFromContext(context),
-      // Labels the image with the model digest (the Dockerfile verifies the trained file matches it).
-      ...(typeof modelSha256 === 'string' && modelSha256 !== ''
-        ? { buildArgs: { MODEL_SHA256: modelSha256 } }
-        : {}),
+      ...options,
+      ...(modelSha256 === undefined ? {} : { modelSha256 }),
     },
     batch: batchFromContext(context),
   });

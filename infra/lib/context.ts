@@ -22,6 +22,8 @@ export const CONTEXT_KEYS = {
   rolloutMinutes: 'rolloutIntervalMinutes',
   provisionedMax: 'provisionedConcurrencyMax',
   provisionedTarget: 'provisionedUtilizationTarget',
+  alarmEmail: 'alarmEmail',
+  ecrScanOnPush: 'ecrScanOnPush',
 } as const satisfies Record<string, keyof ContextOptions>;
 
 const STRING_OPTIONS = new Set<keyof ContextOptions>([
@@ -29,7 +31,10 @@ const STRING_OPTIONS = new Set<keyof ContextOptions>([
   'functionUrlAuth',
   'handler',
   'rollout',
+  'alarmEmail',
 ]);
+
+const BOOLEAN_OPTIONS = new Set<keyof ContextOptions>(['ecrScanOnPush']);
 
 /** Pulls each known key from `tryGetContext`; numbers are parsed, and a non-number names its key. */
 export function optionsFromContext(tryGetContext: (key: string) => unknown): ContextOptions {
@@ -39,6 +44,10 @@ export function optionsFromContext(tryGetContext: (key: string) => unknown): Con
     if (raw === undefined || raw === null || raw === '') continue;
     if (STRING_OPTIONS.has(option)) {
       options[option] = String(raw);
+      continue;
+    }
+    if (BOOLEAN_OPTIONS.has(option)) {
+      options[option] = truthy(key, raw);
       continue;
     }
     const value = typeof raw === 'number' ? raw : Number(String(raw).trim());

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ModelFunctionProps } from '../lib/model-function.js';
 import { LambdaMlStack } from '../lib/stack.js';
 import { testApp } from './app.js';
@@ -53,7 +54,7 @@ describe('ModelFunction defaults', () => {
     assert.equal(fn?.Properties.ReservedConcurrentExecutions, undefined);
   });
 
-  it('keeps logs 30 days in its own group, writable only by its role', () => {
+  it('keeps logs 30 days in its own group, writable only by its role (which may also send async failures to their queue)', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -62,6 +63,11 @@ describe('ModelFunction defaults', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ModelLogs'), 'Arn'] },
+          },
+          {
+            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ModelAsyncFailures'), 'Arn'] },
           },
         ],
       },
@@ -85,8 +91,8 @@ describe('ModelFunction defaults', () => {
     });
   });
 
-  it('alarms on errors, throttles and p99 duration', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('alarms on errors, throttles, p99 duration and failed async invocations', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Statistic: 'Sum',
@@ -108,6 +114,90 @@ describe('ModelFunction defaults', () => {
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ModelAsyncFailures'), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+    });
+  });
+
+  it('notifies an encrypted, TLS-only SNS topic from every alarm; no subscription unless an email is given', () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    assert.equal(Object.keys(topics).length, 1);
+    const [topicId, topic] = Object.entries(topics)[0] as [string, { Properties: Record<string, unknown> }];
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    assert.deepEqual(topic.Properties.KmsMasterKeyId, { 'Fn::GetAtt': [keyId, 'Arn'] });
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topicId }], alarm.Properties.AlarmDescription);
+    }
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    // CloudWatch may use the key and publish to the topic; plain HTTP publishing is denied.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('sends async invocations that fail every attempt to an encrypted, TLS-only SQS queue (function and live alias)', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    // The unqualified function ($LATEST) and the live alias (its qualifier is taken from the alias ARN).
+    const qualifiers = configs.map((c) => JSON.stringify(c.Properties.Qualifier)).sort();
+    assert.equal(qualifiers.length, 2);
+    assert.equal(qualifiers[0], '"$LATEST"');
+    assert.match(qualifiers[1] as string, /"Ref":"ModelLive[0-9A-F]{8}"/);
+    for (const config of configs) {
+      assert.deepEqual(config.Properties.DestinationConfig, {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::SQS::Queue'))[0], 'Arn'] },
+        },
+      });
+    }
+  });
+
+  it('sets no model pin and no registry scanning rule unless asked', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    assert.equal(fn?.Properties.Environment, undefined);
+    template.resourceCountIs('AWS::ECR::RegistryScanningConfiguration', 0);
   });
 
   it('rolls each new version out as a 10% canary for 5 minutes, rolling back on the error and p99 alarms', () => {
@@ -243,15 +333,78 @@ describe('ModelFunction options', () => {
     assert.deepEqual(image.dockerBuildArgs, { MODEL_SHA256: 'ab'.repeat(32) });
   });
 
-  it('makes the URL public only on explicit opt-in, with a warning', () => {
+  it('makes the URL public only on explicit opt-in, with a warning and a concurrency cap of 10 by default', () => {
     const { stack, template } = synth({ functionUrlAuth: 'NONE' });
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
-    Annotations.fromStack(stack).hasWarning('/Test/Model', Match.stringLikeRegexp('anyone on the internet'));
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Model',
+      Match.stringLikeRegexp(
+        'anyone on the internet can invoke this function; reserved concurrency caps it at 10',
+      ),
+    );
+    synth({ functionUrlAuth: 'NONE', reservedConcurrency: 50 }).template.hasResourceProperties(
+      'AWS::Lambda::Function',
+      { ReservedConcurrentExecutions: 50 },
+    );
     const quiet = synth();
     assert.equal(
       Annotations.fromStack(quiet.stack).findWarning('*', Match.stringLikeRegexp('anyone')).length,
       0,
     );
+  });
+
+  it('refuses a public URL left without a cap, however the cap is removed', () => {
+    assert.throws(
+      () => synth({ functionUrlAuth: 'NONE', reservedConcurrency: undefined }),
+      /functionUrlAuth NONE \(a public URL\) requires reservedConcurrency; leave it out for the default cap of 10/,
+    );
+    assert.throws(
+      () => synth({ functionUrlAuth: 'NONE', provisionedConcurrency: 20 }),
+      /provisionedConcurrency \(20\) must not exceed reservedConcurrency \(10\) \(the default cap of a public URL/,
+    );
+    // An escape hatch that deletes the cap after construction fails synth.
+    const app = testApp();
+    const stack = new LambdaMlStack(app, 'Hatch', { model: { functionUrlAuth: 'NONE' } });
+    (stack.model.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = undefined;
+    assert.throws(() => app.synth(), /requires a reserved-concurrency cap, but the function has none/);
+  });
+
+  it('subscribes alarmEmail to the alarm topic, and refuses something that is no address', () => {
+    const { template } = synth({ alarmEmail: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    assert.throws(
+      () => synth({ alarmEmail: 'ops' }),
+      /alarmEmail must be an email address like ops@example.com, got "ops"/,
+    );
+  });
+
+  it('pins the model: MODEL_SHA256 as the image build arg and the function environment', () => {
+    const sha = 'cd'.repeat(32);
+    const { template, image } = synth({ modelSha256: sha });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { MODEL_SHA256: sha } },
+    });
+    assert.deepEqual(image.dockerBuildArgs, { MODEL_SHA256: sha });
+    assert.throws(
+      () => synth({ modelSha256: 'CD' }),
+      /modelSha256 must be a sha256 as 64 lowercase hex digits/,
+    );
+  });
+
+  it('turns on ECR scan on push for the CDK asset repositories when asked (a registry-wide rule)', () => {
+    synth({ ecrScanOnPush: true }).template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
+      ScanType: 'BASIC',
+      Rules: [
+        {
+          ScanFrequency: 'SCAN_ON_PUSH',
+          RepositoryFilters: [{ Filter: 'cdk-*-container-assets-*', FilterType: 'WILDCARD' }],
+        },
+      ],
+    });
   });
 
   it('linear: 25% more every 2 minutes, warning that the step is shorter than the alarms need', () => {

@@ -1,8 +1,13 @@
 // Invalid infrastructure options (function, rollout, batch) fail synth naming the option; CDK context maps onto them.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { serializeArtifact } from '../../src/model/artifact.js';
+import { trainFromConfig } from '../../src/model/train.js';
 import type { BatchScoringOptions } from '../lib/batch-options.js';
 import { batchFromContext, optionsFromContext } from '../lib/context.js';
+import { DEFAULT_TRAINING_CONFIG, modelPinFromContext } from '../lib/model-digest.js';
 import type { ModelFunctionProps } from '../lib/model-function.js';
 import { InfraOptionError, type ModelFunctionOptions, resolveOptions } from '../lib/options.js';
 import { LambdaMlStack } from '../lib/stack.js';
@@ -96,6 +101,41 @@ describe('optionsFromContext', () => {
       () => optionsFromContext((key) => (key === 'memory' ? 'lots' : undefined)),
       /memorySize \(context key 'memory'\) must be a number, got 'lots'/,
     );
+  });
+});
+
+describe('alarm email, scan on push and the model pin from context', () => {
+  it('reads alarmEmail as text and ecrScanOnPush as a boolean', () => {
+    const context: Record<string, unknown> = { alarmEmail: 'ops@example.com', ecrScanOnPush: 'true' };
+    assert.deepEqual(
+      optionsFromContext((key) => context[key]),
+      { alarmEmail: 'ops@example.com', ecrScanOnPush: true },
+    );
+    assert.throws(
+      () => optionsFromContext((key) => ({ ecrScanOnPush: 'yes' })[key]),
+      /context key 'ecrScanOnPush' must be true or false, got 'yes'/,
+    );
+  });
+
+  it('pins the model to a given digest, to none with off, and by default to the digest of the model the image trains', () => {
+    const sha = 'ef'.repeat(32);
+    assert.equal(
+      modelPinFromContext(sha.toUpperCase(), () => assert.fail('no training')),
+      sha,
+    );
+    assert.equal(
+      modelPinFromContext('off', () => assert.fail('no training')),
+      undefined,
+    );
+    assert.throws(
+      () => modelPinFromContext('abc'),
+      /modelSha256 \(context key 'modelSha256'\) must be a sha256 \(64 hex digits\) or off, got 'abc'/,
+    );
+    // The default: the checked-in config trained here, byte for byte what `lambda-ml train` writes.
+    const trained = serializeArtifact(
+      trainFromConfig(JSON.parse(readFileSync(DEFAULT_TRAINING_CONFIG, 'utf8'))),
+    );
+    assert.equal(modelPinFromContext(undefined), createHash('sha256').update(trained).digest('hex'));
   });
 });
 

@@ -23,8 +23,8 @@ interface DeployFlags extends InfraFlags {
 
 /**
  * The sha256 the image build must reproduce: the default config trained here, byte for byte as
- * `lambda-ml train` writes it. Passed as MODEL_SHA256, it labels the image and makes the build
- * fail if training in the image gives a different model.
+ * `lambda-ml train` writes it. Passed as MODEL_SHA256, it labels the image, makes the build fail if
+ * training in the image gives a different model, and is the function's MODEL_SHA256 pin.
  */
 export function localModelSha256(configPath = join(REPO_ROOT, 'config', 'default-training.json')): string {
   const text = serializeArtifact(trainFromConfig(readJsonConfig(configPath)));
@@ -40,13 +40,17 @@ export function registerDeploy(program: Command): void {
       ),
   )
     .option('-y, --yes', 'do not ask before security-relevant changes (cdk --require-approval never)')
-    .option('--no-model-digest', 'do not train locally to label the image with the model sha256')
+    .option(
+      '--no-model-digest',
+      'do not train locally for the model sha256: no MODEL_SHA256 pin on the function, no image label',
+    )
     .action(async (flags: DeployFlags) => {
       const source = findCredentialSource();
       if (source === null) throw new DeployError(CREDENTIALS_HELP);
       process.stderr.write(`lambda-ml deploy: using AWS credentials from ${source}\n`);
       const approval = flags.yes ? ['--require-approval', 'never'] : [];
-      const digest = flags.modelDigest ? ['-c', `modelSha256=${localModelSha256()}`] : [];
+      // The digest pins the function's model (MODEL_SHA256) and gates and labels the image build.
+      const digest = ['-c', `modelSha256=${flags.modelDigest ? localModelSha256() : 'off'}`];
       const code = await runCdk(['deploy', ...approval, ...digest, ...contextArgs(flags)]);
       if (code !== 0) throw new DeployError(`cdk deploy failed (exit ${code}); its message is above`);
     });
