@@ -148,7 +148,11 @@ function rawToProba(loss: BoostingLoss, raw: Float64Array, newLosses: boolean): 
  * The boosting model on the shared tree-sum engine: stage s's tree k adds learning_rate * value (the
  * product sklearn's predict_stages adds) to raw-score column k, from initRaw, stage by stage.
  */
-export function boostingSums(e: GradientBoostingEstimator, nFeatures: number, javascript = false): TreeSums {
+export function boostingSums(
+  e: GradientBoostingEstimator,
+  nFeatures: number,
+  javascript?: boolean,
+): TreeSums {
   const trees: FlatTree[] = [];
   const spec: EngineSpec = {
     trees: e.stages.flatMap((stage) =>
@@ -163,7 +167,7 @@ export function boostingSums(e: GradientBoostingEstimator, nFeatures: number, ja
       out[at] = e.learningRate * ((trees[t] as FlatTree).value[node] as number);
     },
   };
-  return createTreeSums(spec, { init: e.initRaw, javascript });
+  return createTreeSums(spec, { init: e.initRaw, ...(javascript === undefined ? {} : { javascript }) });
 }
 
 export function createGradientBoostingPredictor(a: EstimatorNode<GradientBoostingEstimator>): Predictor {

@@ -39,7 +39,7 @@ export interface TreeEnsembleSpec {
 /** The Predictor of tree models plus batch entry points (rows packed row-major in one array). */
 export interface TreeEnsemblePredictor extends Predictor {
   /** Which implementation of the tree walk runs: the WebAssembly kernel, or JavaScript without it. */
-  readonly engine: 'wasm' | 'js';
+  readonly engine: 'wasm' | 'js' | 'js+wasm';
   /** Probabilities for `nRows` rows: out[r * nClasses + c] (rows are checked like check_array). */
   predictProbaBatch(rows: ArrayLike<unknown>, nRows: number): Float64Array;
   /** Regression values for `nRows` rows. */
@@ -151,7 +151,7 @@ export function createTreeEnsemblePredictor(
   const init = mean ? null : new Float64Array(K).fill(-0);
   const engine = createTreeSums(ensembleEngineSpec(spec.trees, nFeatures, K, treeLeafOutput(spec, K)), {
     init,
-    javascript: options.javascript === true,
+    ...(options.javascript === undefined ? {} : { javascript: options.javascript }),
   });
   const scratch = new Float32Array(nFeatures);
   const missingValues =

@@ -126,13 +126,17 @@ test('forests: every tree adds to all outputs; both engines equal the reference 
   const K = 3;
   const trees = Array.from({ length: 9 }, (_, i) => randomTree(rs, F, 7, K, 0, i % 3 === 1));
   const spec = specOf(trees, F, K);
-  const wasm = createTreeSums(spec);
+  const wasm = createTreeSums(spec, { javascript: false });
   const js = createTreeSums(spec, { javascript: true });
+  // A small ensemble by default: the walk for a few rows, the kernel from the first larger call on.
+  const small = createTreeSums(spec);
+  assert.equal(wasm.implementation, 'wasm');
   assert.equal(js.implementation, 'js');
-  for (const n of [0, 1, 5, 6, 7, 12, 13, 300]) {
+  assert.equal(small.implementation, 'js+wasm');
+  for (const n of [0, 1, 5, 6, 7, 12, 13, 63, 64, 300, 2]) {
     const rows = rowsOf(rs, n, F);
     const want = reference(trees, rows, F, K, null);
-    for (const engine of [wasm, js]) {
+    for (const engine of [wasm, js, small]) {
       const got = new Float64Array(n * K);
       engine.sums(rows, 0, n, got);
       sameBits(got, want, `${engine.implementation}, ${n} rows`);

@@ -1,6 +1,7 @@
 // The one fast predictor behind every tree ensemble (forests, single trees, gradient boosting, and any
 // reader's flat node arrays): per row, its start values plus each tree's leaf vector, added in tree
-// order. WebAssembly kernel when the runtime has WebAssembly, else the JavaScript walk; same numbers.
+// order. WebAssembly kernel when the runtime has WebAssembly, else the JavaScript walk; same numbers
+// (a small ensemble walks a call of a few rows in JavaScript and builds its kernel at the first large one).
 import { predictRows } from './tree-batch.js';
 import { packForest } from './tree-pack.js';
 import { instantiateKernel, runRows, wasmAvailable } from './wasm/forest-engine.js';
@@ -10,8 +11,11 @@ import { packEngine } from './wasm/forest-layout.js';
 export type { EngineSpec, EngineTree } from './wasm/forest-layout.js';
 
 export interface TreeSums {
-  /** 'wasm' or 'js': which implementation runs (tests check both give the same numbers). */
-  readonly implementation: 'wasm' | 'js';
+  /**
+   * Which implementation runs (tests check they give the same numbers): 'js+wasm' is a small ensemble's
+   * walk for a few rows and kernel for more.
+   */
+  readonly implementation: 'wasm' | 'js' | 'js+wasm';
   /**
    * Rows [r0, r1) of row-major `rows` (nFeatures values each, cast to float32 and checked like
    * scikit-learn's check_array): out[(r - r0) * nOutputs + c] = init[c] + the trees' outputs.
@@ -22,9 +26,20 @@ export interface TreeSums {
 export interface TreeSumsOptions {
   /** Per-output start values (scikit-learn GB's raw baseline); zeros when absent. */
   readonly init?: ArrayLike<number> | null;
-  /** Force the JavaScript walk (default: WebAssembly when available). */
+  /**
+   * true: the JavaScript walk; false: the WebAssembly kernel (when available). Absent: the kernel, except
+   * for a small ensemble, which starts with the walk and builds the kernel at its first large call.
+   */
   readonly javascript?: boolean;
 }
+
+/**
+ * An ensemble of at most this many nodes is small: generating and compiling its kernel costs more than
+ * the JavaScript walk spends on a few rows (about 15 ms of CPU against 4 for the tutorial's 100 small
+ * trees, at a Lambda cold start), so the kernel waits for a call of at least FEW_ROWS rows.
+ */
+const SMALL_NODES = 4096;
+const FEW_ROWS = 64;
 
 function jsSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
   const K = spec.nOutputs;
@@ -84,7 +99,36 @@ function jsSparseSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSum
 /** The predictor core for a validated tree ensemble. */
 export function createTreeSums(spec: EngineSpec, options: TreeSumsOptions = {}): TreeSums {
   const init = options.init ?? null;
-  if (options.javascript || !wasmAvailable) return jsSums(spec, init);
+  if (options.javascript === true || !wasmAvailable) return jsSums(spec, init);
+  if (options.javascript === undefined && nodesOf(spec) <= SMALL_NODES) return smallSums(spec, init);
+  return wasmSums(spec, init);
+}
+
+function nodesOf(spec: EngineSpec): number {
+  let nodes = 0;
+  for (const tree of spec.trees) nodes += tree.nodeCount;
+  return nodes;
+}
+
+/** A small ensemble: the walk for calls of a few rows, the kernel (built on first need) for larger ones. */
+function smallSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
+  let walk: TreeSums | null = null;
+  let kernel: TreeSums | null = null;
+  return {
+    implementation: 'js+wasm',
+    sums(rows, r0, r1, out) {
+      if (r1 - r0 < FEW_ROWS) {
+        walk ??= jsSums(spec, init);
+        walk.sums(rows, r0, r1, out);
+      } else {
+        kernel ??= wasmSums(spec, init);
+        kernel.sums(rows, r0, r1, out);
+      }
+    },
+  };
+}
+
+function wasmSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
   const packed = packEngine(spec, 1, false);
   const run = instantiateKernel(packed);
   return {
