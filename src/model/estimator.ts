@@ -8,7 +8,7 @@ import { RandomState } from './random-state.js';
 import { FAST_SORT_MAX_ROWS } from './tree/fast-sort.js';
 import type { PreparedData, TreeParams } from './tree/fit-tree.js';
 import { fitTree } from './tree/fit-tree.js';
-import { presort, SplitterWorkspace } from './tree/splitter.js';
+import { type Presorted, presort, SplitterWorkspace } from './tree/splitter.js';
 import type { ClassLabel, FlatTree } from './types.js';
 
 /** A table of numeric features and one target per row. */
@@ -164,36 +164,76 @@ export function fitEstimator(p: EstimatorParams, data: Dataset, opts: FitOptions
   if (data.nRows < 1) throw new ModelConfigError('the dataset has no rows');
   const { prepared, classes } = prepareData(p, data);
   const n = data.nRows;
-  const classWeight = classes && prepared.yClass ? expandClassWeight(p, classes, prepared.yClass) : null;
-  const baseWeight = classWeight ?? new Float64Array(n).fill(1.0);
+  const baseWeight = baseWeightOf(p, prepared, classes);
   if (!p.kind.startsWith('RandomForest')) {
     const tp = resolveTreeParams(p, n, data.nFeatures, baseWeight);
     const tree = fitTree(prepared, baseWeight, tp, p.randomState, log);
     opts.onTree?.(1, 1);
     return { classes, trees: [tree] };
   }
-  const nBoot = p.bootstrap ? bootstrapSize(p, n) : n;
-  // Shared by all trees: buffers and each feature's row order.
-  const shared = {
-    workspace: new SplitterWorkspace(n),
-    presorted: n <= FAST_SORT_MAX_ROWS ? presort(prepared.X, n, prepared.nFeatures) : null,
-  };
-  const rs = new RandomState(p.randomState);
-  const seeds: number[] = [];
-  for (let t = 0; t < p.nEstimators; t++) seeds.push(rs.randint(0, INT32_MAX));
+  const plan = planForest(p, data, prepared, baseWeight);
+  const shared = { workspace: new SplitterWorkspace(n), presorted: plan.presorted };
   const trees: FlatTree[] = [];
   for (let t = 0; t < p.nEstimators; t++) {
-    const seed = seeds[t] as number;
-    let weight = baseWeight;
-    if (p.bootstrap) {
-      weight = new Float64Array(baseWeight);
-      const counts = new Float64Array(n);
-      new RandomState(seed).bincountRandint(n, nBoot, counts);
-      for (let i = 0; i < n; i++) weight[i] = (weight[i] as number) * (counts[i] as number);
-    }
-    const tp = resolveTreeParams(p, n, data.nFeatures, weight);
-    trees.push(fitTree(prepared, weight, tp, seed, log, shared));
+    trees.push(fitForestTree(plan, t, shared, log));
     opts.onTree?.(t + 1, p.nEstimators);
   }
   return { classes, trees };
+}
+
+/** What every tree of a forest fit shares: data, weights, per-tree seeds, each feature's row order. */
+export interface ForestPlan {
+  readonly params: EstimatorParams;
+  readonly prepared: PreparedData;
+  readonly baseWeight: Float64Array;
+  readonly nBoot: number;
+  /** Tree t's seed: sklearn draws them all first, `randint(0, 2**31 - 1)` from random_state. */
+  readonly seeds: readonly number[];
+  readonly presorted: Presorted | null;
+}
+
+export function planForest(
+  p: EstimatorParams,
+  data: Dataset,
+  prepared: PreparedData,
+  baseWeight: Float64Array,
+): ForestPlan {
+  const n = data.nRows;
+  const nBoot = p.bootstrap ? bootstrapSize(p, n) : n;
+  const rs = new RandomState(p.randomState);
+  const seeds: number[] = [];
+  for (let t = 0; t < p.nEstimators; t++) seeds.push(rs.randint(0, INT32_MAX));
+  const presorted = n <= FAST_SORT_MAX_ROWS ? presort(prepared.X, n, prepared.nFeatures) : null;
+  return { params: p, prepared, baseWeight, nBoot, seeds, presorted };
+}
+
+/** Fits tree `t` of a planned forest (its bootstrap weights come from its own seed). */
+export function fitForestTree(
+  plan: ForestPlan,
+  t: number,
+  shared: { workspace: SplitterWorkspace; presorted: Presorted | null },
+  log: (x: number) => number = glibcLog,
+): FlatTree {
+  const { params: p, prepared, baseWeight, nBoot } = plan;
+  const n = prepared.nRows;
+  const seed = plan.seeds[t] as number;
+  let weight = baseWeight;
+  if (p.bootstrap) {
+    weight = new Float64Array(baseWeight);
+    const counts = new Float64Array(n);
+    new RandomState(seed).bincountRandint(n, nBoot, counts);
+    for (let i = 0; i < n; i++) weight[i] = (weight[i] as number) * (counts[i] as number);
+  }
+  const tp = resolveTreeParams(p, n, prepared.nFeatures, weight);
+  return fitTree(prepared, weight, tp, seed, log, shared);
+}
+
+/** The base sample weights of a fit: class_weight expanded, else all ones. */
+export function baseWeightOf(
+  p: EstimatorParams,
+  prepared: PreparedData,
+  classes: ClassLabel[] | null,
+): Float64Array {
+  const classWeight = classes && prepared.yClass ? expandClassWeight(p, classes, prepared.yClass) : null;
+  return classWeight ?? new Float64Array(prepared.nRows).fill(1.0);
 }

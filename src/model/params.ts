@@ -29,6 +29,8 @@ export interface EstimatorParams {
   readonly maxSamples: number | null;
   readonly classWeight: ClassWeight;
   readonly randomState: number;
+  /** Forests: worker threads for the trees (scikit-learn's n_jobs; null = 1, -1 = every core). */
+  readonly nJobs: number | null;
 }
 
 type Check = (v: unknown) => string | null;
@@ -187,5 +189,6 @@ export function parseModelSection(section: unknown): EstimatorParams {
     maxSamples: p.max_samples as number | null,
     classWeight: p.class_weight as ClassWeight,
     randomState: p.random_state as number,
+    nJobs: (p.n_jobs ?? null) as number | null,
   };
 }

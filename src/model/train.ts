@@ -4,6 +4,7 @@ import { FORMAT_VERSION } from './artifact.js';
 import { fingerprint, loadDataset } from './dataset.js';
 import { ModelConfigError } from './errors.js';
 import { type Dataset, type FittedModel, fitEstimator } from './estimator.js';
+import { fitEstimatorParallel, resolveJobs } from './parallel-fit.js';
 import { parseModelSection, type TrainableKind } from './params.js';
 import { ARTIFACT_FORMAT, type ModelArtifact } from './types.js';
 
@@ -11,6 +12,11 @@ export interface TrainOptions {
   /** Directory that relative CSV paths are resolved against (the config file's directory). */
   readonly baseDir?: string;
   readonly onTree?: (done: number, total: number) => void;
+}
+
+export interface ParallelTrainOptions extends TrainOptions {
+  /** Worker threads for a forest's trees, read as scikit-learn's n_jobs; default: the config's n_jobs. */
+  readonly jobs?: number;
 }
 
 /** Splits `{dataset, model}` and checks there is nothing else. */
@@ -35,6 +41,29 @@ export function trainFromConfig(config: unknown, options: TrainOptions = {}): Mo
   const data = loadDataset(dataset, options.baseDir ?? process.cwd());
   const fitted = fitEstimator(params, data, options.onTree ? { onTree: options.onTree } : {});
   // A CSV header names the columns; make_classification's x0, x1, ... are only CSV export labels.
+  const named = typeof dataset === 'object' && dataset !== null && 'csv' in dataset;
+  return artifactOf(config, params.kind, data, fitted, named ? data.featureNames : null);
+}
+
+/**
+ * trainFromConfig with a forest's trees on worker threads (`jobs`, else the config's `n_jobs`): the
+ * same artifact, byte for byte, as one thread.
+ */
+export async function trainFromConfigParallel(
+  config: unknown,
+  options: ParallelTrainOptions = {},
+): Promise<ModelArtifact> {
+  const { dataset, model } = splitConfig(config);
+  const params = parseModelSection(model);
+  const jobs = options.jobs ?? params.nJobs ?? 1;
+  resolveJobs(jobs, params.nEstimators);
+  const data = loadDataset(dataset, options.baseDir ?? process.cwd());
+  const fitted = await fitEstimatorParallel(
+    params,
+    data,
+    jobs,
+    options.onTree ? { onTree: options.onTree } : {},
+  );
   const named = typeof dataset === 'object' && dataset !== null && 'csv' in dataset;
   return artifactOf(config, params.kind, data, fitted, named ? data.featureNames : null);
 }

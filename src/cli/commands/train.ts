@@ -3,7 +3,8 @@
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { trainFromConfig } from '../../model/train.js';
+import { InvalidArgumentError } from 'commander';
+import { trainFromConfigParallel } from '../../model/train.js';
 import type { ModelArtifact } from '../../model/types.js';
 import { encodingFor, FORMAT_OPTION_HELP, writeArtifact } from '../artifact-file.js';
 import { readJsonConfig } from '../files.js';
@@ -41,6 +42,17 @@ function progressReporter(stream: NodeJS.WriteStream): {
   };
 }
 
+/** `--jobs`: a non-zero integer, as scikit-learn's n_jobs. */
+export function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n === 0) {
+    throw new InvalidArgumentError(
+      `expected a non-zero integer (threads; -1 = every core, -2 = all but one), got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -48,15 +60,21 @@ export function registerTrain(program: Command): void {
     .requiredOption('--config <file>', 'training config: {"dataset": {...}, "model": {"<Estimator>": {...}}}')
     .requiredOption('--out <file>', 'where to write the model artifact')
     .option('--format <format>', FORMAT_OPTION_HELP)
-    .action((flags: { config: string; out: string; format?: string }) => {
+    .option(
+      '--jobs <n>',
+      "worker threads for a forest's trees, as scikit-learn's n_jobs (-1 = every core; default: the config's n_jobs, else 1); the model is the same",
+      parseJobs,
+    )
+    .action(async (flags: { config: string; out: string; format?: string; jobs?: number }) => {
       const encoding = encodingFor(flags.out, flags.format);
       const config = readJsonConfig(flags.config);
       const progress = progressReporter(process.stderr);
       let artifact: ModelArtifact;
       try {
-        artifact = trainFromConfig(config, {
+        artifact = await trainFromConfigParallel(config, {
           baseDir: dirname(resolve(flags.config)),
           onTree: progress.onTree,
+          ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
         });
       } finally {
         progress.stop();
