@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPredictionHandler } from '../src/function/predict.js';
-import { serializeArtifact } from '../src/model/artifact.js';
+import { serializeArtifact, serializeArtifactBinary } from '../src/model/artifact.js';
 import { loadAnyModelFile, readSklearnFile } from '../src/sklearn/load-any.js';
 import { sklearnFixtures } from '../test/sklearn-fixtures.js';
 import { launchToFirstAnswer, median } from './launch-common.js';
@@ -94,17 +94,26 @@ async function models(): Promise<void> {
     writeFileSync(row0, JSON.stringify({ rows: [bm.rows[0]] }));
     const body = JSON.stringify({ data: bm.rows[0] });
     for (const m of bm.models) {
+      const artifact = readSklearnFile(m.path);
       const jsonPath = join(dir, `${m.name}.json`);
-      writeFileSync(jsonPath, serializeArtifact(readSklearnFile(m.path)));
+      writeFileSync(jsonPath, serializeArtifact(artifact));
+      const binaryPath = join(dir, `${m.name}.lmlb`);
+      writeFileSync(binaryPath, serializeArtifactBinary(artifact));
       // The label lambda-ml gives in-process (bench/sklearn-load.ts checks 10,000 of them against scikit-learn's);
       // the Python baseline must print the same one.
       const reply = (await createPredictionHandler(loadAnyModelFile(m.path))({ data: bm.rows[0] })) as {
         body: string;
       };
       const answer = JSON.stringify({ statusCode: 200, body: reply.body });
-      const times = { json: [] as number[], joblib: [] as number[], python: [] as number[] };
+      const times = {
+        json: [] as number[],
+        binary: [] as number[],
+        joblib: [] as number[],
+        python: [] as number[],
+      };
       for (let i = 0; i < RUNS; i++) {
         times.json.push(await serve(['--model', jsonPath], body, answer));
+        times.binary.push(await serve(['--model', binaryPath], body, answer));
         times.joblib.push(await serve(['--model', m.path], body, answer));
         times.python.push(await processToAnswer([bm.python, PY_SCRIPT, 'once', m.path, row0], reply.body));
       }
@@ -117,6 +126,9 @@ async function models(): Promise<void> {
       console.log(`  ${`lambda-ml serve --model ${m.name}.joblib`.padEnd(52)}${minMed(times.joblib)}`);
       console.log(
         `  ${`lambda-ml serve --model ${m.name}.json (converted)`.padEnd(52)}${minMed(times.json)}`,
+      );
+      console.log(
+        `  ${`lambda-ml serve --model ${m.name}.lmlb (converted)`.padEnd(52)}${minMed(times.binary)}`,
       );
       console.log(`  ${'python: import, joblib.load, predict (baseline)'.padEnd(52)}${minMed(times.python)}`);
     }

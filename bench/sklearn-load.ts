@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createPredictor, serializeArtifact } from '../src/model/artifact.js';
+import { createPredictor, serializeArtifact, serializeArtifactBinary } from '../src/model/artifact.js';
 import { trainFromConfig } from '../src/model/train.js';
 import type { Predictor } from '../src/model/types.js';
 import { loadAnyModelFile, readSklearnFile } from '../src/sklearn/load-any.js';
@@ -217,8 +217,12 @@ function sameLabels(a: string, b: string, what: string): number {
 }
 
 function modelFigures(bm: BenchModels, m: BenchModel, rounds: number, loads: number): void {
+  const artifact = readSklearnFile(m.path);
   const jsonPath = join(bm.dir, `${m.name}.json`);
-  writeFileSync(jsonPath, serializeArtifact(readSklearnFile(m.path)));
+  writeFileSync(jsonPath, serializeArtifact(artifact));
+  const binaryPath = join(bm.dir, `${m.name}.lmlb`);
+  writeFileSync(binaryPath, serializeArtifactBinary(artifact));
+  const binary: Array<{ first_ms: number }> = [];
   const ours: ModelRun[] = [];
   const theirs: ModelRun[] = [];
   const converted: Array<{ first_ms: number }> = [];
@@ -254,6 +258,7 @@ function modelFigures(bm: BenchModels, m: BenchModel, rounds: number, loads: num
       ),
     );
     converted.push(nodeColdLoad(jsonPath));
+    binary.push(nodeColdLoad(binaryPath));
     checked = sameLabels(nodeOut, pyOut, m.name);
   }
   const mm = (v: number[], digits = 1) =>
@@ -277,6 +282,7 @@ function modelFigures(bm: BenchModels, m: BenchModel, rounds: number, loads: num
     mm(theirs.map((r) => r.load_median_ms)),
   );
   row('converted JSON artifact, first load, ms', mm(converted.map((r) => r.first_ms)), '');
+  row('converted binary artifact (.lmlb), first load, ms', mm(binary.map((r) => r.first_ms)), '');
   row(
     'module import before the first load, ms',
     mm(ours.map((r) => r.import_ms)),
