@@ -128,7 +128,10 @@ describe('prediction function in the runtime client', () => {
       }),
       {
         statusCode: 400,
-        body: { error: 'row 1 feature 1 is 1e+39; expected a finite number within float32 range' },
+        body: {
+          error:
+            "data[1][1] is 1e+39, beyond float32's range: feature 1 is cast to float32 by this model (as scikit-learn's trees and XGBoost do), so expected a number within ±3.4028234663852886e+38",
+        },
       },
     );
   });

@@ -22,6 +22,7 @@ export function predictBody(predictor: Predictor, request: PredictionRequest): P
   const flat = flattenRows(request.rows, predictor.nFeatures);
   const { predictions, probabilities } = predictBatch(predictor, flat, n, request.probabilities);
   const K = predictor.classes?.length ?? 0;
+  checkFinite(predictor, request, predictions, probabilities, K);
   const answers: Prediction[] = probabilities
     ? predictions.map((prediction, r) => ({
         prediction,
@@ -29,6 +30,42 @@ export function predictBody(predictor: Predictor, request: PredictionRequest): P
       }))
     : predictions;
   return request.batch ? answers : (answers[0] as Prediction);
+}
+
+/**
+ * A prediction or probability that is not a finite number (a float64 model's arithmetic overflowed on
+ * huge inputs: scikit-learn answers inf or nan there) cannot be written as JSON, where it would become
+ * null: the row is refused as a bad request naming it and its largest value instead.
+ */
+function checkFinite(
+  predictor: Predictor,
+  request: PredictionRequest,
+  predictions: readonly ClassLabel[],
+  probabilities: Float64Array | null,
+  K: number,
+): void {
+  for (let r = 0; r < predictions.length; r++) {
+    const p = predictions[r];
+    let bad: number | null = typeof p === 'number' && !Number.isFinite(p) ? p : null;
+    for (let k = 0; bad === null && probabilities !== null && k < K; k++) {
+      const v = probabilities[r * K + k] as number;
+      if (!Number.isFinite(v)) bad = v;
+    }
+    if (bad === null) continue;
+    const row = request.rows[r] ?? [];
+    let j = -1;
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      if (typeof v === 'number' && Number.isFinite(v) && (j < 0 || Math.abs(v) > Math.abs(row[j] as number)))
+        j = i;
+    }
+    const name = predictor.schema.features[j]?.name;
+    const largest =
+      j < 0 ? '' : ` (its largest: ${name ? `feature ${JSON.stringify(name)}` : `feature ${j}`} = ${row[j]})`;
+    throw new BadRequestError(
+      `${request.batch ? `data[${r}]` : 'data'}: the model's answer for this row is ${bad}, not a finite number: its values are too large for the model's float64 arithmetic${largest}; scikit-learn would answer inf or nan, which JSON cannot carry`,
+    );
+  }
 }
 
 /** The tutorial's direct-invocation answer shape. */

@@ -22,6 +22,9 @@ export function kindOf(value: unknown): string {
 
 const SHOWN_CATEGORIES = 20;
 
+/** The largest finite float32, 3.4028234663852886e38 (numbers up to half an ulp above round to it). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** `"a", "b", ... (31 more)`: the known values of a category, shortened for a message. */
 export function listCategories(categories: readonly (string | number)[]): string {
   const shown = categories.slice(0, SHOWN_CATEGORIES).map((c) => JSON.stringify(c));
@@ -41,12 +44,15 @@ export class RowReader {
   private readonly index: ReadonlyMap<string, number> | null;
   private readonly missing: readonly boolean[];
   private readonly known: readonly (ReadonlySet<string | number> | null)[];
+  /** The model casts numbers to float32 (InputSchema.float32). */
+  private readonly float32: boolean;
 
   constructor(readonly schema: InputSchema) {
     this.nFeatures = schema.features.length;
     this.names = featureNames(schema);
     this.index = this.names === null ? null : new Map(this.names.map((n, i) => [n, i]));
     this.missing = schema.features.map((f) => featureAcceptsMissing(schema, f));
+    this.float32 = schema.float32 === true;
     this.known = schema.features.map((f) =>
       f.kind === 'category' && f.acceptsUnknown === false ? new Set(f.categories ?? []) : null,
     );
@@ -135,8 +141,15 @@ export class RowReader {
       );
     }
     if (f.kind === 'number') {
-      if (typeof x === 'number' && Number.isFinite(x)) return x;
-      throw new BadRequestError(`${where} is ${kindOf(x)}; expected ${expectedValue(f)}`);
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw new BadRequestError(`${where} is ${kindOf(x)}; expected ${expectedValue(f)}`);
+      }
+      if (this.float32 && !Number.isFinite(Math.fround(x))) {
+        throw new BadRequestError(
+          `${where} is ${x}, beyond float32's range: ${describeFeature(f, j)} is cast to float32 by this model (as scikit-learn's trees and XGBoost do), so expected a number within ±${FLOAT32_MAX}`,
+        );
+      }
+      return x;
     }
     const wanted = categoryType(f);
     if (typeof x !== wanted || (typeof x === 'number' && !Number.isFinite(x))) {

@@ -185,7 +185,7 @@ export function createGradientBoostingPredictor(a: EstimatorNode<GradientBoostin
     kind: a.kind,
     task: classes === null ? 'regression' : 'classification',
     nFeatures: a.nFeatures,
-    schema: positionalSchema(a.nFeatures),
+    schema: { ...positionalSchema(a.nFeatures), float32: true },
     classes,
     predict(row) {
       const r = raw(row as ArrayLike<number>);

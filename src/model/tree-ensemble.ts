@@ -214,7 +214,7 @@ export function createTreeEnsemblePredictor(
     kind: spec.kind,
     task: spec.task,
     nFeatures,
-    schema: positionalSchema(nFeatures, missingValues),
+    schema: { ...positionalSchema(nFeatures, missingValues), float32: true },
     classes: spec.classes,
     engine: engine.implementation,
     // Rows are numeric: the request layer checks them against the (all-number) schema.

@@ -77,6 +77,14 @@ export interface InputSchema {
    * 400. A feature's own `acceptsMissing` wins over this default.
    */
   readonly acceptsMissing: boolean;
+  /**
+   * True when the model casts every numeric input to float32 before it compares anything (scikit-learn's
+   * tree models: `check_array(X, dtype=np.float32)`; XGBoost's DMatrix): a number beyond float32's range
+   * (|x| > 3.4028234663852886e38 after rounding) is then refused as a bad request naming the field,
+   * which is where scikit-learn raises "Input X contains infinity or a value too large for
+   * dtype('float32')". Models that work in float64 (linear, HistGradientBoosting, LightGBM) leave it unset.
+   */
+  readonly float32?: boolean;
 }
 
 /** Whether feature `f` of `schema` takes a missing value (null in a request, NaN in a row). */

@@ -85,7 +85,8 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
   const forest = packXGBoostForest(e.trees);
   const baseMargin = Float32Array.from(e.baseScore, (b) => probToMargin(e.objective, b));
   const missing = e.missing === null ? null : fr(e.missing);
-  const schema = boostedSchema(F, e.featureNames, null);
+  // XGBoost works in float32 (its DMatrix): a larger number is refused where the request is read.
+  const schema = { ...boostedSchema(F, e.featureNames, null), float32: true };
   const encoder = new RowEncoder(schema);
   const classes = spec.classes;
   const classification = spec.kind === 'XGBClassifier';
