@@ -15,6 +15,8 @@ export interface SklearnTimes {
   oneRowTreesOnly?: number;
   joblibBytes?: number;
   joblibLoad?: number;
+  regressionFit?: { nJobs: number; wall: number; cpu: number }[];
+  regressionSha256?: string;
 }
 
 const script = fileURLToPath(new URL('../scripts/oracle/sklearn_bench.py', import.meta.url));
@@ -24,7 +26,14 @@ export function sklearnBaseline(task: Record<string, unknown>): SklearnTimes {
     input: JSON.stringify(task),
     encoding: 'utf8',
     timeout: 30 * 60_000,
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    // Debian's reference BLAS, as the parity oracle uses: make_classification's X is then bit-identical
+    // to ours in float64 (OpenBLAS rounds np.dot differently), which a regression target built from it needs.
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: '1',
+      OPENBLAS_NUM_THREADS: '1',
+      LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/blas',
+    },
   });
   if (r.status !== 0) throw new Error(`sklearn baseline failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as SklearnTimes;

@@ -4,11 +4,15 @@
 Reads one JSON object from stdin:
   {"dataset": {...make_classification params...}, "model": {"RandomForestClassifier": {...}},
    "fitRepeats": int, "predictTile": int (rows = X tiled this many times, 0 = skip),
-   "oneRowCalls": int (0 = skip), "joblibPath": str or null}
+   "oneRowCalls": int (0 = skip), "joblibPath": str or null,
+   "regression": {"trees": int, "nJobs": [int, ...]} or absent}
 and prints JSON with wall-clock seconds: fit (best of fitRepeats), predictProba, oneRow (per call; oneRowTreesOnly is
 the bare Cython tree walks for that row, without predict_proba's Python overhead), joblibBytes,
 joblibLoad, the CPU seconds fitCpu / predictProbaCpu, and the sha256 of predict_proba's float64
-bytes so the caller can check both sides computed the same numbers.
+bytes so the caller can check both sides computed the same numbers. With "regression": a
+RandomForestRegressor (random_state 0) on the same X with y = 3*x0 - 2*x1 + x2*x3, fitted once per
+n_jobs: regressionFit[i] = {nJobs, wall, cpu} and regressionSha256 over every tree's children_left,
+children_right, feature (int32) and threshold, value (float64), little-endian, tree after tree.
 """
 import hashlib
 import json
@@ -18,7 +22,32 @@ import time
 import joblib
 import numpy as np
 from sklearn.datasets import make_classification
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+
+def trees_sha256(model):
+    h = hashlib.sha256()
+    for e in model.estimators_:
+        t = e.tree_
+        for a, dt in ((t.children_left, "<i4"), (t.children_right, "<i4"), (t.feature, "<i4"),
+                      (t.threshold, "<f8"), (t.value.ravel(), "<f8")):
+            h.update(np.ascontiguousarray(a, dtype=dt).tobytes())
+    return h.hexdigest()
+
+
+def regression(X, task, out):
+    reg = task.get("regression")
+    if not reg:
+        return
+    y = 3 * X[:, 0] - 2 * X[:, 1] + X[:, 2] * X[:, 3]
+    fits = []
+    for n_jobs in reg["nJobs"]:
+        t = time.perf_counter()
+        c = time.process_time()
+        model = RandomForestRegressor(n_estimators=reg["trees"], random_state=0, n_jobs=n_jobs).fit(X, y)
+        fits.append({"nJobs": n_jobs, "cpu": time.process_time() - c, "wall": time.perf_counter() - t})
+        out["regressionSha256"] = trees_sha256(model)
+    out["regressionFit"] = fits
 
 
 def main():
@@ -75,6 +104,7 @@ def main():
             joblib.load(path)
             loads.append(time.perf_counter() - t)
         out["joblibLoad"] = min(loads)
+    regression(X, task, out)
     json.dump(out, sys.stdout)
 
 
