@@ -34,7 +34,7 @@ function run(args: string[], env: Record<string, string> = {}): Run {
 }
 
 async function urlOf(r: Run): Promise<string> {
-  assert.ok(await waitFor(() => /listening on (http:\S+)/.test(r.stderr()), 10_000), r.stderr());
+  assert.ok(await waitFor(() => /listening on (http:\S+)/.test(r.stderr()), 60_000), r.stderr()); // start-up at load average 50 took over 10 s
   return /listening on (http:\S+)/.exec(r.stderr())?.[1] as string;
 }
 

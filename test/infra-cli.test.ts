@@ -284,11 +284,11 @@ describe('lambda-ml synth and deploy', () => {
   });
 
   it('deploy fails fast without AWS credentials and says how to configure them', async () => {
-    const started = Date.now();
     const run = await cli(['deploy']);
     assert.equal(run.code, 1);
+    // The message is the first thing on stderr: the CDK app never started (it prints before anything fails).
     assert.match(run.stderr, /^lambda-ml: no AWS credentials found\. Configure them with `aws configure`/);
-    assert.ok(Date.now() - started < 10_000);
+    assert.equal(run.stdout, '');
   });
 });
 
