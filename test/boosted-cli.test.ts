@@ -3,11 +3,12 @@
 // as the library does on the fixture rows. The files are told by their bytes: an XGBoost UBJSON file
 // named model.json (the name the container image gives every model) is read as UBJSON.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { serveAll } from './serve-helpers.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -71,29 +72,9 @@ test('predict reads a joblib LGBMClassifier with string labels, answers as Light
   predictCli(fx.path, fx, 4);
 });
 
-/** Starts `serve --model path` on an ephemeral port, sends `body` once, stops it (by PID); returns the answer. */
+/** `serve --model path`, called once with `body`; returns the answer. */
 async function serveOnce(path: string, body: string): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0', '--model', path], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stderr?.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(text);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
-    });
-    const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, { method: 'POST', body });
-    return await res.text();
-  } finally {
-    clearTimeout(killer);
-    child.kill('SIGTERM');
-    await new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)));
-  }
+  return ((await serveAll(path, [body])) as [string])[0];
 }
 
 for (const [library, file, what] of [

@@ -2,17 +2,16 @@
 // handler with pipelines and HistGradientBoosting files of scikit-learn 1.2.1 and 1.6.1, by position and by
 // name; and a task root whose own handler loads with loadAnyModelFile.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { serveAll } from './serve-helpers.js';
 import { familySets } from './sklearn-families-fixtures.js';
 import { MARKER_PATH, sklearnFixtures } from './sklearn-fixtures.js';
 
 const fx = sklearnFixtures();
 const dist = join(import.meta.dirname, '..', 'dist');
-const cli = join(dist, 'cli', 'main.js');
 const taskRoot = mkdtempSync(join(tmpdir(), 'lambda-ml-sklearn-serve-'));
 after(() => rmSync(taskRoot, { recursive: true, force: true }));
 mkdirSync(join(taskRoot, 'function'));
@@ -29,36 +28,6 @@ export const handler = createPredictionHandler(loadModelAtInit(locateModel(proce
 async function serveOnce(model: string, body: string, extra: string[] = []): Promise<string> {
   const args = ['--task-root', taskRoot, '--handler', 'function/handler.handler', ...extra];
   return ((await serveAll(model, [body], args)) as [string])[0];
-}
-
-/** Starts serve on an ephemeral port, invokes once per body in turn, stops it (by PID); returns the answers. */
-async function serveAll(model: string, bodies: readonly string[], extra: string[] = []): Promise<string[]> {
-  const args = ['serve', '--port', '0', '--model', model, ...extra];
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stderr?.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(text);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
-    });
-    const answers: string[] = [];
-    for (const body of bodies) {
-      const res = await fetch(`${url}/2015-03-31/functions/function/invocations`, { method: 'POST', body });
-      answers.push(await res.text());
-    }
-    return answers;
-  } finally {
-    clearTimeout(killer);
-    child.kill('SIGTERM');
-    await new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)));
-  }
 }
 
 for (const [version, name] of [
