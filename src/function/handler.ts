@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../model/load.js';
 import { loadModelAtInit, locateModel, looksLikeNativeArtifact } from './model-source.js';
-import { createPredictionHandler } from './predict.js';
+import { createPredictionHandler, warmUp } from './predict.js';
 
 const location = locateModel(process.env, dirname(fileURLToPath(import.meta.url)), process.cwd());
 // process.hrtime, not the `performance` global: the first touch of that global loads perf_hooks (~1 ms).
@@ -21,3 +21,5 @@ console.log(
 
 /** `handler(event, context)`: direct `{"data": ...}` invocations and Function URL / API Gateway events. */
 export const handler = createPredictionHandler(predictor);
+// One prediction now, so its one-time costs land in Init Duration rather than in the first call.
+await warmUp(handler, predictor);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Predictor, positionalSchema } from '../model/types.js';
-import { createPredictionHandler } from './predict.js';
+import { createPredictionHandler, sampleRow, warmUp } from './predict.js';
 import { MAX_ROWS } from './request.js';
 
 /** Class 1 when x0 + x1 > 0; probabilities are a deterministic function of the row. */
@@ -294,4 +294,75 @@ describe('prediction handler: Function URL / API Gateway events', () => {
       assert.match(body.error, message);
     });
   }
+});
+
+describe('init warm-up', () => {
+  it('predicts once (and once with probabilities) on a row the schema accepts, without changing later answers', async () => {
+    const seen: string[] = [];
+    const counting: Predictor = {
+      ...classifier,
+      predict: (row) => {
+        seen.push(`predict ${JSON.stringify(Array.from(row))}`);
+        return classifier.predict(row);
+      },
+      predictProba: (row) => {
+        seen.push(`proba ${JSON.stringify(Array.from(row))}`);
+        return classifier.predictProba(row);
+      },
+    };
+    const handler = createPredictionHandler(counting);
+    await warmUp(handler, counting);
+    assert.deepEqual(seen, ['predict [0,0,0,0]', 'predict [0,0,0,0]', 'proba [0,0,0,0]']);
+    assert.deepEqual(await handler({ data: [1, 1, 0, 0], probabilities: true }), {
+      statusCode: 200,
+      body: { prediction: 1, probabilities: [0.25, 0.75] },
+    });
+  });
+
+  it('a regressor gets no probabilities call', async () => {
+    let calls = 0;
+    const counting: Predictor = {
+      ...regressor,
+      predict: (row) => {
+        calls++;
+        return regressor.predict(row);
+      },
+    };
+    await warmUp(createPredictionHandler(counting), counting);
+    assert.equal(calls, 1);
+  });
+
+  it('uses a known category for a category column, so a strict encoder accepts the row', async () => {
+    const schema = {
+      features: [
+        { name: 'colour', kind: 'category' as const, categories: ['red', 'blue'], acceptsUnknown: false },
+        { name: 'size', kind: 'number' as const },
+        { name: 'code', kind: 'category' as const, categories: [3, 7] },
+      ],
+      acceptsMissing: false,
+    };
+    assert.deepEqual(sampleRow(schema), ['red', 0, 3]);
+    const rows: unknown[] = [];
+    const strict: Predictor = {
+      ...regressor,
+      nFeatures: 3,
+      schema,
+      predict: (row) => {
+        rows.push(Array.from(row));
+        return 1;
+      },
+    };
+    await warmUp(createPredictionHandler(strict), strict);
+    assert.deepEqual(rows, [['red', 0, 3]]);
+  });
+
+  it('a model that throws on the sample row still initialises (warmUp resolves)', async () => {
+    const broken: Predictor = {
+      ...regressor,
+      predict: () => {
+        throw new Error('model bug');
+      },
+    };
+    await warmUp(createPredictionHandler(broken), broken);
+  });
 });
