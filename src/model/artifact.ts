@@ -3,14 +3,28 @@
 // serialisation, strict parsing with typed errors, and the Predictor built from it.
 import { createHash } from 'node:crypto';
 import {
+  type ContainerHead,
+  checkSection,
   decodeContainer,
   encodeContainer,
   externalize,
   type SectionArray,
+  type SectionInfo,
+  sectionIndex,
   startsLikeBinary,
 } from './binary-format.js';
 import { ArtifactError } from './errors.js';
+import {
+  engineFromStoredImage,
+  ensembleOutputs,
+  FOREST_IMAGE_LAYOUT,
+  forestImageOf,
+  imagesUsable,
+  packedSums,
+} from './forest-image.js';
 import { kindHandler } from './kinds.js';
+import { createTreeEnsemblePredictor } from './tree-ensemble.js';
+import { treeNodeCount, validateTreeEnvelope } from './tree-validate.js';
 import { ARTIFACT_FORMAT, type ModelArtifact, nameFeatures, type Predictor } from './types.js';
 
 /** What `train` writes (tree models, no feature names). */
@@ -63,12 +77,19 @@ export function serializeArtifact(a: ModelArtifact): string {
 }
 
 /**
- * The binary form: the same fields in the same order (no sha256: the container's CRC-32 covers every
- * byte), with each numeric array of 16+ entries under `estimator` in a typed section.
+ * The binary form: the same fields in the same order (no sha256: the container's CRC-32s cover every
+ * byte), with each numeric array of 16+ entries under `estimator` in a typed section; a big tree ensemble
+ * adds `predictorImage` {layout, bytes}: the kernel memory its trees pack to (forest-image.ts), which
+ * loadModelFile reads instead of the trees.
  */
 export function serializeArtifactBinary(a: ModelArtifact): Uint8Array {
   const sections: SectionArray[] = [];
-  const meta = { ...ordered(a), estimator: externalize(a.estimator, sections) };
+  const meta: Record<string, unknown> = { ...ordered(a), estimator: externalize(a.estimator, sections) };
+  const image = forestImageOf(a);
+  if (image !== null) {
+    meta.predictorImage = { layout: FOREST_IMAGE_LAYOUT, bytes: { $section: sections.length } };
+    sections.push(image);
+  }
   return encodeContainer(meta, sections);
 }
 
@@ -183,12 +204,95 @@ export function parseArtifact(text: string): ModelArtifact {
   return validated(o);
 }
 
-/** Parses and validates a binary model file (checksum, container, then the same checks as JSON). */
+/** The `predictorImage` field's layout and section reference, checked for shape. */
+function imageField(v: unknown): { layout: string; bytes: unknown } {
+  const o = v as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || typeof o.layout !== 'string' || Object.keys(o).length !== 2) {
+    throw new ArtifactError('invalid model artifact: "predictorImage" must be {"layout": ..., "bytes": ...}');
+  }
+  return o as { layout: string; bytes: unknown };
+}
+
+const imageMismatch = (what: string): ArtifactError =>
+  new ArtifactError(`invalid model artifact: predictorImage: ${what}`);
+
+/**
+ * Parses and validates a binary model file (checksums, container, then the same checks as JSON); a
+ * predictor image for this lambda-ml's kernel must be exactly what the trees pack to.
+ */
 export function parseArtifactBinary(bytes: Uint8Array): ModelArtifact {
   const o = asObject(decodeContainer(bytes));
+  const image = o.predictorImage;
+  delete o.predictorImage;
   checkEnvelope(o);
   if ('sha256' in o) throw new ArtifactError('invalid model artifact: a binary file has no "sha256" field');
-  return validated(o);
+  const artifact = validated(o);
+  if (image !== undefined) {
+    const { layout, bytes: stored } = imageField(image);
+    if (!(stored instanceof Uint8Array)) throw imageMismatch('"bytes" must be a byte section');
+    if (layout === FOREST_IMAGE_LAYOUT && imagesUsable) {
+      const expected = forestImageOf(artifact);
+      if (expected === null || Buffer.compare(expected, stored) !== 0) {
+        throw imageMismatch('it is not what the trees pack to (the file was edited and re-sealed?)');
+      }
+    }
+  }
+  return artifact;
+}
+
+/**
+ * The Predictor of a binary file from its head and its predictor image alone (the function's cold start:
+ * the trees' own sections are neither read nor parsed). `read(info, into)` copies a section's bytes from
+ * the file into `into`. Null when the file has no image this process can use (no image, another kernel
+ * layout, no WebAssembly): the caller then parses the whole file.
+ */
+export function predictorFromHead(
+  head: ContainerHead,
+  read: (info: SectionInfo, into: Uint8Array) => void,
+): Predictor | null {
+  const o = asObject(head.metadata);
+  // Version 1 files have no per-section checksum (nor images, which came with version 2).
+  if (head.version < 2 || o.predictorImage === undefined || !imagesUsable) return null;
+  const { layout, bytes } = imageField(o.predictorImage);
+  if (layout !== FOREST_IMAGE_LAYOUT) return null;
+  checkEnvelope(o);
+  if ('sha256' in o) throw new ArtifactError('invalid model artifact: a binary file has no "sha256" field');
+  const handler = kindHandler(o.kind);
+  const tree = handler.treeEnsemble;
+  if (tree === undefined) throw imageMismatch(`a ${String(o.kind)} has no forest image`);
+  const node = o as unknown as ModelArtifact;
+  const { trees } = validateTreeEnvelope(node, tree.task, tree.aggregation === 'single');
+  const est = node.estimator as { missingValues?: boolean; probabilitiesAsStored?: boolean };
+  if (est.missingValues === true) throw imageMismatch('a model that takes missing values has no image');
+  const nodeCounts = trees.map((t, i) => treeNodeCount(t, `estimator.trees[${i}]`));
+  const i = sectionIndex(bytes, head.sections.length);
+  const info = head.sections[i] as SectionInfo;
+  if (info.dtype !== 'uint8') throw imageMismatch(`section ${i} holds ${info.dtype} values, not bytes`);
+  const spec = {
+    kind: node.kind,
+    task: tree.task,
+    nFeatures: node.nFeatures,
+    classes: node.classes,
+    trees: [],
+    aggregation: tree.aggregation,
+    missingValues: false,
+    probabilitiesAsStored: est.probabilitiesAsStored === true,
+  };
+  const packed = engineFromStoredImage(
+    { nodeCounts, nFeatures: node.nFeatures, K: ensembleOutputs(spec) },
+    info.byteLength,
+    (into) => {
+      read(info, into);
+      checkSection(info, i, into);
+    },
+    (problem) => {
+      throw imageMismatch(problem);
+    },
+  );
+  const predictor = createTreeEnsemblePredictor(spec, {
+    prebuilt: { nTrees: nodeCounts.length, build: (init) => packedSums(packed, init) },
+  });
+  return withFeatureNames(predictor, node.featureNames);
 }
 
 /** Either encoding, told by the first bytes (the binary signature, else JSON text). */
@@ -199,8 +303,10 @@ export function parseArtifactBytes(bytes: Uint8Array): ModelArtifact {
 
 /** Builds the Predictor for any supported kind (cheap: one pass over the nodes), with its feature names. */
 export function createPredictor(artifact: ModelArtifact): Predictor {
-  const predictor = kindHandler(artifact.kind).createPredictor(artifact);
-  const names = artifact.featureNames;
+  return withFeatureNames(kindHandler(artifact.kind).createPredictor(artifact), artifact.featureNames);
+}
+
+function withFeatureNames(predictor: Predictor, names: readonly string[] | null | undefined): Predictor {
   if (!names) return predictor;
   // The envelope's names apply to every kind alike: the predictor is ours, fresh, so its schema is
   // replaced in place rather than wrapped (a wrapper would add a call to every prediction).

@@ -14,7 +14,13 @@ import {
   serializeArtifact,
   serializeArtifactBinary,
 } from './artifact.js';
-import { decodeContainer, encodeContainer, externalize, type SectionArray } from './binary-format.js';
+import {
+  decodeContainer,
+  decodeHead,
+  encodeContainer,
+  externalize,
+  type SectionArray,
+} from './binary-format.js';
 import { crc32, crc32Portable } from './crc32.js';
 import { ArtifactError } from './errors.js';
 import { loadModelFile } from './load.js';
@@ -38,10 +44,23 @@ const rejects = (bytes: Uint8Array, re: RegExp, why: string): void =>
     why,
   );
 
-/** Re-computes the CRC after an edit, so only the structural checks can catch it. */
+const SIZES: Record<number, number> = { 1: 8, 2: 4, 3: 4, 4: 1 };
+
+/** Re-computes the CRCs (of each section, then of the head) after an edit, so only the structural checks can catch it. */
 function resealed(bytes: Uint8Array): Uint8Array {
   const out = bytes.slice();
-  new DataView(out.buffer).setUint32(12, crc32(out.subarray(16)), true);
+  const dv = new DataView(out.buffer);
+  const n = dv.getUint32(28, true);
+  const headEnd = 32 + 16 * n + dv.getUint32(24, true);
+  let at = Math.ceil(headEnd / 8) * 8;
+  for (let i = 0; i < n && at < out.length; i++) {
+    const size = SIZES[dv.getUint32(32 + 16 * i, true)];
+    if (size === undefined) break;
+    const length = size * Number(dv.getBigUint64(32 + 16 * i + 8, true));
+    dv.setUint32(32 + 16 * i + 4, crc32(out.subarray(at, at + length)), true);
+    at += Math.ceil(length / 8) * 8;
+  }
+  dv.setUint32(12, crc32(out.subarray(16, headEnd)), true);
   return out;
 }
 
@@ -109,12 +128,21 @@ test('damaged, truncated, foreign and future binary files are refused', () => {
     'truncated',
   );
   rejects(bin.subarray(0, 20), /truncated: 20 bytes/, 'truncated header');
+  const last = decodeHead(bin, bin.length).sections.at(-1);
+  assert.ok(last !== undefined && last.offset + last.byteLength < bin.length, 'the last section is padded');
   const flipped = bin.slice();
-  flipped[bin.length - 3] = (flipped[bin.length - 3] as number) ^ 1;
-  rejects(flipped, /checksum mismatch/, 'one flipped bit');
+  flipped[last.offset + 1] = (flipped[last.offset + 1] as number) ^ 1;
+  rejects(flipped, /checksum mismatch in section \d+/, 'one flipped bit in a section');
+  const padded = bin.slice();
+  padded[bin.length - 1] = 1;
+  rejects(padded, /non-zero padding after the last section/, 'a byte set in the padding');
+  const meta = bin.slice();
+  const at = Buffer.from(bin).indexOf('"kind"') + 2;
+  meta[at] = (meta[at] as number) ^ 0x20;
+  rejects(meta, /checksum mismatch in the header or metadata/, 'an edit in the metadata');
   const future = bin.slice();
-  new DataView(future.buffer).setUint32(8, 2, true);
-  rejects(resealed(future), /container version 2; this lambda-ml reads version 1/, 'future container');
+  new DataView(future.buffer).setUint32(8, 3, true);
+  rejects(resealed(future), /container version 3; this lambda-ml reads versions 1 and 2/, 'future container');
   rejects(Buffer.from('PK\x03\x04 not a model'), /does not start with the lambda-ml binary signature/, 'zip');
   const badType = bin.slice();
   new DataView(badType.buffer).setUint32(32, 9, true);

@@ -18,6 +18,8 @@ export interface KindHandler {
   /** Throws ArtifactError if `node.estimator` is not a valid payload for this kind. */
   validate(node: EstimatorNode): void;
   createPredictor(node: EstimatorNode): Predictor;
+  /** Set for the scikit-learn tree kinds (single trees and forests), whose big models store a predictor image. */
+  readonly treeEnsemble?: { readonly task: Task; readonly aggregation: 'mean' | 'single' };
 }
 
 /** The estimator payload of tree kinds: scikit-learn's fitted trees in the flat layout. */
@@ -35,6 +37,7 @@ export interface TreeEstimator {
 function treeKind(kind: ModelKind, task: Task, aggregation: 'mean' | 'single'): KindHandler {
   return {
     task,
+    treeEnsemble: { task, aggregation },
     validate: (a) => validateTreeEstimator(a, task, aggregation === 'single'),
     createPredictor: (a) =>
       createTreeEnsemblePredictor({

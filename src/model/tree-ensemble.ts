@@ -5,7 +5,7 @@
 import { PredictInputError } from './errors.js';
 import type { NumberArray } from './number-array.js';
 import { pairwiseSum } from './numeric.js';
-import { createTreeSums, type EngineSpec } from './tree-sums.js';
+import { createTreeSums, type EngineSpec, type TreeSums } from './tree-sums.js';
 import {
   type BatchPrediction,
   type ClassLabel,
@@ -138,21 +138,39 @@ export function treeLeafOutput(spec: TreeEnsembleSpec, K: number): EngineSpec['l
   };
 }
 
+export interface TreeEnsembleOptions {
+  readonly javascript?: boolean;
+  /**
+   * The trees' sums already built from a stored predictor image (forest-image.ts) of `nTrees` trees;
+   * `spec.trees` is then empty and the model takes no missing values.
+   */
+  readonly prebuilt?: { readonly nTrees: number; build(init: ArrayLike<number> | null): TreeSums };
+}
+
+/** The init values of a tree ensemble's sums: a single tree starts from -0.0 (-0.0 + v == v for every v). */
+export function ensembleInit(aggregation: Aggregation, K: number): Float64Array | null {
+  return aggregation === 'mean' ? null : new Float64Array(K).fill(-0);
+}
+
 export function createTreeEnsemblePredictor(
   spec: TreeEnsembleSpec,
-  options: { readonly javascript?: boolean } = {},
+  options: TreeEnsembleOptions = {},
 ): TreeEnsemblePredictor {
   const classification = spec.task === 'classification';
   const K = classification ? (spec.classes?.length ?? 0) : 1;
   const nFeatures = spec.nFeatures;
   const mean = spec.aggregation === 'mean';
-  const nTrees = spec.trees.length;
-  // A single tree starts from -0.0, so its sum is the leaf value itself (-0.0 + v == v for every v).
-  const init = mean ? null : new Float64Array(K).fill(-0);
-  const engine = createTreeSums(ensembleEngineSpec(spec.trees, nFeatures, K, treeLeafOutput(spec, K)), {
-    init,
-    ...(options.javascript === undefined ? {} : { javascript: options.javascript }),
-  });
+  const prebuilt = options.prebuilt;
+  if (prebuilt !== undefined && spec.missingValues === true)
+    throw new Error('a predictor image serves only models without missing values');
+  const nTrees = prebuilt?.nTrees ?? spec.trees.length;
+  const init = ensembleInit(spec.aggregation, K);
+  const engine =
+    prebuilt?.build(init) ??
+    createTreeSums(ensembleEngineSpec(spec.trees, nFeatures, K, treeLeafOutput(spec, K)), {
+      init,
+      ...(options.javascript === undefined ? {} : { javascript: options.javascript }),
+    });
   const scratch = new Float32Array(nFeatures);
   const missingValues =
     spec.missingValues === true && spec.trees.every((t) => t.missingGoToLeft !== undefined);

@@ -6,7 +6,7 @@ import { predictRows } from './tree-batch.js';
 import { packForest } from './tree-pack.js';
 import { instantiateKernel, runRows, wasmAvailable } from './wasm/forest-engine.js';
 import type { EngineSpec } from './wasm/forest-layout.js';
-import { packEngine } from './wasm/forest-layout.js';
+import { type PackedEngine, packEngine } from './wasm/forest-layout.js';
 
 export type { EngineSpec, EngineTree } from './wasm/forest-layout.js';
 
@@ -38,7 +38,7 @@ export interface TreeSumsOptions {
  * the JavaScript walk spends on a few rows (about 15 ms of CPU against 4 for the tutorial's 100 small
  * trees, at a Lambda cold start), so the kernel waits for a call of at least FEW_ROWS rows.
  */
-const SMALL_NODES = 4096;
+export const SMALL_NODES = 4096;
 const FEW_ROWS = 64;
 
 function jsSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
@@ -129,7 +129,11 @@ function smallSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
 }
 
 function wasmSums(spec: EngineSpec, init: ArrayLike<number> | null): TreeSums {
-  const packed = packEngine(spec, 1, false);
+  return packedSums(packEngine(spec, 1, false), init);
+}
+
+/** The kernel over an engine already laid out (packed here, or a validated stored image; one scratch slot). */
+export function packedSums(packed: PackedEngine, init: ArrayLike<number> | null): TreeSums {
   const run = instantiateKernel(packed);
   return {
     implementation: 'wasm',

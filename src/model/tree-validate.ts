@@ -25,11 +25,8 @@ function numberArray(v: unknown, n: number, where: string): NumberArray {
 }
 
 function validateTree(t: unknown, where: string, nFeatures: number, nValues: number): void {
-  if (typeof t !== 'object' || t === null) fail(where, 'expected an object');
+  const n = treeNodeCount(t, where);
   const tree = t as Record<string, unknown>;
-  const n = tree.nodeCount;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    fail(`${where}.nodeCount`, 'expected an integer >= 1');
   if (typeof tree.maxDepth !== 'number' || !Number.isInteger(tree.maxDepth))
     fail(`${where}.maxDepth`, 'expected an integer');
   for (const f of FIELDS) numberArray(tree[f], n, `${where}.${f}`);
@@ -79,8 +76,15 @@ export function treeStructureProblem(t: FlatTree, nFeatures: number): string | n
   return null;
 }
 
-/** Validates `estimator: {trees: FlatTree[], missingValues?: boolean}` of a tree kind. */
-export function validateTreeEstimator(a: EstimatorNode, task: Task, single: boolean): void {
+/**
+ * The checks of a tree kind's estimator that do not read the trees' arrays (classes, tree count, flags);
+ * returns the trees and the width of their values.
+ */
+export function validateTreeEnvelope(
+  a: EstimatorNode,
+  task: Task,
+  single: boolean,
+): { readonly trees: readonly unknown[]; readonly nValues: number } {
   const classes = a.classes;
   if (task === 'classification') {
     if (!Array.isArray(classes) || classes.length < 1)
@@ -98,7 +102,23 @@ export function validateTreeEstimator(a: EstimatorNode, task: Task, single: bool
   const missing = (est as { missingValues?: unknown }).missingValues;
   if (missing !== undefined && typeof missing !== 'boolean')
     fail('estimator.missingValues', 'expected true or false');
-  if (missing === true && !est.trees.every((t) => isNumberArray((t as FlatTree).missingGoToLeft)))
+  return { trees: est.trees, nValues };
+}
+
+/** The node count of a tree object (checked: an integer >= 1), without reading its arrays. */
+export function treeNodeCount(t: unknown, where: string): number {
+  if (typeof t !== 'object' || t === null) fail(where, 'expected an object');
+  const n = (t as Record<string, unknown>).nodeCount;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    fail(`${where}.nodeCount`, 'expected an integer >= 1');
+  return n;
+}
+
+/** Validates `estimator: {trees: FlatTree[], missingValues?: boolean}` of a tree kind. */
+export function validateTreeEstimator(a: EstimatorNode, task: Task, single: boolean): void {
+  const { trees, nValues } = validateTreeEnvelope(a, task, single);
+  const missing = (a.estimator as { missingValues?: unknown }).missingValues;
+  if (missing === true && !trees.every((t) => isNumberArray((t as FlatTree).missingGoToLeft)))
     fail('estimator.missingValues', 'a model taking missing values needs missingGoToLeft in every tree');
-  for (const [i, t] of est.trees.entries()) validateTree(t, `estimator.trees[${i}]`, a.nFeatures, nValues);
+  for (const [i, t] of trees.entries()) validateTree(t, `estimator.trees[${i}]`, a.nFeatures, nValues);
 }

@@ -36,6 +36,8 @@ export interface Layout {
   readonly nFeatures: number;
   readonly nOutputs: number;
   readonly headers: number;
+  /** Where the trees' part of the memory (headers, nodes, leaf vectors) ends: the predictor image. */
+  readonly imageBytes: number;
   /** Rows per block and the scratch of each thread slot: x (float32 rows) then out (float64). */
   readonly blockRows: number;
   readonly slots: readonly { readonly x: number; readonly out: number }[];
@@ -43,6 +45,8 @@ export interface Layout {
 }
 
 const PAGE = 65536;
+/** Where the tree header table starts (the first bytes stay zero). */
+export const IMAGE_HEADERS = 16;
 /** A block of rows is at most this many bytes of float32 input (and at most 65,536 rows). */
 const BLOCK_BYTES = 1 << 22;
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
@@ -92,6 +96,11 @@ class LeafStore {
     private readonly f64: Float64Array,
     private next: number,
   ) {}
+
+  /** The end of the vectors written so far. */
+  get end(): number {
+    return this.next;
+  }
 
   /** Address of a copy of vec[0 .. width). */
   add(vec: Float64Array, width: number): number {
@@ -164,20 +173,14 @@ export function packEngine(spec: EngineSpec, slots: number, shared: boolean): Pa
     nodes += t.nodeCount;
     leafBytes += (trees[i] as TreeArrays).leaves * t.width * 8;
   });
-  const headers = 16;
+  const headers = IMAGE_HEADERS;
   const nodesAt = align8(headers + TREE_HEADER_BYTES * trees.length);
   const leavesAt = align8(nodesAt + NODE_BYTES * nodes);
-  const blockRows = blockRowsFor(spec.nFeatures);
-  const xBytes = align8(blockRows * spec.nFeatures * 4);
-  const outBytes = blockRows * spec.nOutputs * 8;
-  let at = leavesAt + leafBytes;
-  const slotList: { x: number; out: number }[] = [];
-  for (let s = 0; s < slots; s++) {
-    const x = align8(at + 16); // 16 bytes before x: a finished lane's x load may read just before a row
-    slotList.push({ x, out: x + xBytes });
-    at = x + xBytes + outBytes;
-  }
-  const pages = Math.ceil(at / PAGE);
+  const {
+    blockRows,
+    slots: slotList,
+    pages,
+  } = placeSlots(leavesAt + leafBytes, spec.nFeatures, spec.nOutputs, slots);
   const memory = newMemory(pages, shared);
   const buf = memory.buffer;
   const i32 = new Int32Array(buf);
@@ -207,9 +210,45 @@ export function packEngine(spec: EngineSpec, slots: number, shared: boolean): Pa
     nFeatures: spec.nFeatures,
     nOutputs: spec.nOutputs,
     headers,
+    imageBytes: align8(store.end),
     blockRows,
     slots: slotList,
     pages,
   };
   return { memory, layout };
+}
+
+/** Scratch slots from address `at` on (rows as float32, then float64 outputs) and the pages it all needs. */
+function placeSlots(
+  at: number,
+  nFeatures: number,
+  nOutputs: number,
+  slots: number,
+): Pick<Layout, 'blockRows' | 'slots' | 'pages'> {
+  const blockRows = blockRowsFor(nFeatures);
+  const xBytes = align8(blockRows * nFeatures * 4);
+  const outBytes = blockRows * nOutputs * 8;
+  const slotList: { x: number; out: number }[] = [];
+  for (let s = 0; s < slots; s++) {
+    const x = align8(at + 16); // 16 bytes before x: a finished lane's x load may read just before a row
+    slotList.push({ x, out: x + xBytes });
+    at = x + xBytes + outBytes;
+  }
+  return { blockRows, slots: slotList, pages: Math.ceil(at / PAGE) };
+}
+
+/**
+ * An engine from a stored image (what packEngine wrote at [0, imageBytes) for these trees): `fill` writes
+ * the image into the new memory's first imageBytes bytes (read straight from a file, no repacking); the
+ * caller validates it before running the kernel.
+ */
+export function engineFromImage(
+  dims: Pick<Layout, 'nTrees' | 'nFeatures' | 'nOutputs' | 'imageBytes'>,
+  slots: number,
+  fill: (image: Uint8Array) => void,
+): PackedEngine {
+  const placed = placeSlots(dims.imageBytes, dims.nFeatures, dims.nOutputs, slots);
+  const memory = newMemory(placed.pages, false);
+  fill(new Uint8Array(memory.buffer, 0, dims.imageBytes));
+  return { memory, layout: { ...dims, headers: IMAGE_HEADERS, ...placed } };
 }
