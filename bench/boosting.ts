@@ -19,13 +19,14 @@ import { join, resolve } from 'node:path';
 import { createPredictionHandler } from '../src/function/predict.js';
 import { serializeArtifact } from '../src/model/artifact.js';
 import type { BoostedPredictor } from '../src/model/boosted/boosted.js';
+import { createBoostedPredictor } from '../src/model/boosted/kinds.js';
 import { loadDataset } from '../src/model/dataset.js';
 import { fitEstimator } from '../src/model/estimator.js';
 import { parseModelSection } from '../src/model/params.js';
 import { artifactOf } from '../src/model/train.js';
 import type { TreeEnsemblePredictor } from '../src/model/tree-ensemble.js';
 import type { Predictor } from '../src/model/types.js';
-import { loadAnyModelFile } from '../src/readers/load-any.js';
+import { loadAnyModelFile, readModelFile } from '../src/readers/load-any.js';
 import { launchToFirstAnswer, median } from './launch-common.js';
 import { DIST, lambdaEnv, printTable, sendEvent, stageImageTask, startFakeApi } from './runtime-common.js';
 
@@ -175,7 +176,7 @@ function boosted(
   pred: Float64Array,
   raw: Float64Array,
   limit: number,
-): { side: Side; p: BoostedPredictor; worst: number } {
+): { side: Side; p: BoostedPredictor; worst: number; walk: Record<number, number[]> } {
   const { fresh, imp, warm } = loadTimes(path);
   const p = loadAnyModelFile(path) as BoostedPredictor;
   const rawWorst = check(
@@ -203,10 +204,23 @@ function boosted(
       },
     );
   }
+  // Same run, same rows: the JavaScript tree walk (the fallback where WebAssembly is off) as the baseline.
+  const pJs = createBoostedPredictor(readModelFile(path), { javascript: true });
+  const walk: Record<number, number[]> = {};
+  for (const n of COUNTS.slice(1)) {
+    walk[n] = timesOf(
+      REPEATS[n] as number,
+      () => pJs.outputsBatch(rows.subarray(0, n * F), n),
+      (o) => {
+        worst = Math.max(worst, check(`${name} ${n} rows (JavaScript walk)`, o, pred, limit));
+      },
+    );
+  }
   return {
     side: { name, freshLoad: fresh, import: imp, load: warm, predict, note: '' },
     p,
     worst,
+    walk,
   };
 }
 
@@ -297,9 +311,25 @@ async function firstRequest(p: Predictor, row: ArrayLike<number>): Promise<{ bod
   return { body, answer: JSON.stringify(await createPredictionHandler(p)(JSON.parse(body))) };
 }
 
+// ---------- report helpers ----------
+
+const ms = (s: number[]) => `${(Math.min(...s) * 1e3).toFixed(1)} / ${(median(s) * 1e3).toFixed(1)}`;
+const msMs = (s: number[]) => `${Math.min(...s).toFixed(0)} / ${median(s).toFixed(0)}`;
+const rate = (n: number, s: number[]) =>
+  n === 1 ? `${(Math.min(...s) * 1e6).toFixed(0)} / ${(median(s) * 1e6).toFixed(0)} µs` : `${ms(s)} ms`;
+const ratio = (a: number[], b: number[]) => `${(median(a) / median(b)).toFixed(2)}x`;
+
 // ---------- run ----------
 
 const xgbPy = python('xgboost');
+const lgbPy = python('lightgbm');
+console.log(
+  `boosted models: ${TREES} trees, ${F} features, trained on make_classification(${TRAIN_ROWS}, n_informative=10); ` +
+    `rows: uniform(-4, 4), 5% missing (native forests get 0 for missing); node ${process.version}; ` +
+    `xgboost ${xgbPy.version}, lightgbm ${lgbPy.version}, one thread each`,
+);
+console.log(`load average at start ${loadStart.map((l) => l.toFixed(1)).join(' ')}`);
+
 const rows = f64(join(dir, 'rows.f64'));
 if (rows.length !== MAX_ROWS * F)
   throw new Error(`rows.f64 has ${rows.length / F} rows; expected ${MAX_ROWS}`);
@@ -312,7 +342,6 @@ const xgb = boosted(
   0,
 );
 const xgbUbj = loadTimes(join(dir, 'model.ubj'));
-const lgbPy = python('lightgbm');
 const lgb = boosted(
   'LightGBM model.txt',
   join(dir, 'model.txt'),
@@ -333,53 +362,7 @@ const rfLeaves = forest(
   rowsNoNaN,
 );
 
-// Cold starts, interleaved so load drift hits every variant alike.
-const task = stageImageTask(join(dir, 'task'), join(dir, 'forest-depth6.json'));
-const cli = resolve(DIST, 'cli', 'main.js');
-const variants = [
-  {
-    name: 'forest, max_depth=6 (native artifact)',
-    path: join(dir, 'forest-depth6.json'),
-    p: rfDepth.p,
-    row: rowsNoNaN,
-  },
-  { name: 'XGBoost model.json', path: join(dir, 'model.json'), p: xgb.p, row: rows },
-  { name: 'XGBoost model.ubj', path: join(dir, 'model.ubj'), p: xgb.p, row: rows },
-  { name: 'LightGBM model.txt', path: join(dir, 'model.txt'), p: lgb.p, row: rows },
-];
-const requests = await Promise.all(variants.map((v) => firstRequest(v.p, v.row.subarray(0, F))));
-const fnCold = variants.map(() => [] as number[]);
-const serveCold = variants.map(() => [] as number[]);
-for (let run = -1; run < RUNS; run++) {
-  for (const [i, v] of variants.entries()) {
-    const q = requests[i] as { body: string; answer: string };
-    const a = await functionColdStart(task, v.path, q.body, q.answer);
-    const b = await launchToFirstAnswer(
-      [process.execPath, cli, 'serve', '--port', '0', '--model', v.path],
-      q.body,
-      q.answer,
-    );
-    if (run < 0) continue; // warm-up round (page cache)
-    fnCold[i]?.push(a);
-    serveCold[i]?.push(b);
-  }
-}
-
-// ---------- report ----------
-
-const ms = (s: number[]) => `${(Math.min(...s) * 1e3).toFixed(1)} / ${(median(s) * 1e3).toFixed(1)}`;
-const msMs = (s: number[]) => `${Math.min(...s).toFixed(0)} / ${median(s).toFixed(0)}`;
-const rate = (n: number, s: number[]) =>
-  n === 1 ? `${(Math.min(...s) * 1e6).toFixed(0)} / ${(median(s) * 1e6).toFixed(0)} µs` : `${ms(s)} ms`;
-const ratio = (a: number[], b: number[]) => `${(median(a) / median(b)).toFixed(2)}x`;
-
-console.log(
-  `boosted models: ${TREES} trees, ${F} features, trained on make_classification(${TRAIN_ROWS}, n_informative=10); ` +
-    `rows: uniform(-4, 4), 5% missing (native forests get 0 for missing); node ${process.version}; ` +
-    `xgboost ${xgbPy.version}, lightgbm ${lgbPy.version}, one thread each`,
-);
-console.log(`load average at start ${loadStart.map((l) => l.toFixed(1)).join(' ')}`);
-
+// Each table is printed as soon as its part is done (a full-size run takes a long time).
 const single = (s: number) => (s * 1e3).toFixed(1);
 printTable(
   `load (ms, min / median; lambda-ml: 5 fresh processes, ${LOADS} repeated loads in one; library: one process)`,
@@ -425,6 +408,8 @@ printTable(
 );
 
 const predictRows: string[][] = [];
+const walkCell = (n: number, b: { walk: Record<number, number[]> }, kernel: number[]) =>
+  n === 1 ? '-' : `${rate(n, b.walk[n] ?? [])} (${ratio(b.walk[n] ?? [], kernel)})`;
 for (const n of COUNTS) {
   const xs = String(n);
   predictRows.push(
@@ -434,6 +419,7 @@ for (const n of COUNTS) {
       rate(n, xgb.side.predict[n] ?? []),
       rate(n, xgbPy.predict[xs] ?? []),
       ratio(xgb.side.predict[n] ?? [], xgbPy.predict[xs] ?? []),
+      walkCell(n, xgb, xgb.side.predict[n] ?? []),
       `${rfDepth.side.name}: ${rate(n, rfDepth.side.predict[n] ?? [])}`,
     ],
     [
@@ -442,18 +428,21 @@ for (const n of COUNTS) {
       rate(n, lgb.side.predict[n] ?? []),
       rate(n, lgbPy.predict[xs] ?? []),
       ratio(lgb.side.predict[n] ?? [], lgbPy.predict[xs] ?? []),
+      walkCell(n, lgb, lgb.side.predict[n] ?? []),
       `${rfLeaves.side.name}: ${rate(n, rfLeaves.side.predict[n] ?? [])}`,
     ],
   );
 }
 printTable(
-  `predict (min / median; repeats: 1 row ${REPEATS[1]}, 10,000 rows ${REPEATS[10_000]}, ${MAX_ROWS.toLocaleString('en-US')} rows ${ROUNDS})`,
+  `predict (min / median; repeats: 1 row ${REPEATS[1]}, 10,000 rows ${REPEATS[10_000]}, ${MAX_ROWS.toLocaleString('en-US')} rows ${ROUNDS}; ` +
+    'lambda-ml batches walk the trees in its WebAssembly kernel, one row in JavaScript)',
   [
     'rows',
     'model',
     'lambda-ml',
     'library Booster.predict',
     'lambda-ml / library (median)',
+    'lambda-ml JavaScript walk (walk / kernel)',
     'lambda-ml native forest',
   ],
   predictRows,
@@ -462,6 +451,38 @@ console.log(
   `answers checked on every timed call: XGBoost outputs bit-identical to Booster.predict (max ${xgb.worst} ulp), ` +
     `margins bit-identical; LightGBM probabilities max ${lgb.worst} ulp from Booster.predict, raw scores bit-identical`,
 );
+
+// Cold starts, interleaved so load drift hits every variant alike.
+const task = stageImageTask(join(dir, 'task'), join(dir, 'forest-depth6.json'));
+const cli = resolve(DIST, 'cli', 'main.js');
+const variants = [
+  {
+    name: 'forest, max_depth=6 (native artifact)',
+    path: join(dir, 'forest-depth6.json'),
+    p: rfDepth.p,
+    row: rowsNoNaN,
+  },
+  { name: 'XGBoost model.json', path: join(dir, 'model.json'), p: xgb.p, row: rows },
+  { name: 'XGBoost model.ubj', path: join(dir, 'model.ubj'), p: xgb.p, row: rows },
+  { name: 'LightGBM model.txt', path: join(dir, 'model.txt'), p: lgb.p, row: rows },
+];
+const requests = await Promise.all(variants.map((v) => firstRequest(v.p, v.row.subarray(0, F))));
+const fnCold = variants.map(() => [] as number[]);
+const serveCold = variants.map(() => [] as number[]);
+for (let run = -1; run < RUNS; run++) {
+  for (const [i, v] of variants.entries()) {
+    const q = requests[i] as { body: string; answer: string };
+    const a = await functionColdStart(task, v.path, q.body, q.answer);
+    const b = await launchToFirstAnswer(
+      [process.execPath, cli, 'serve', '--port', '0', '--model', v.path],
+      q.body,
+      q.answer,
+    );
+    if (run < 0) continue; // warm-up round (page cache)
+    fnCold[i]?.push(a);
+    serveCold[i]?.push(b);
+  }
+}
 
 printTable(
   `cold start, spawn -> first correct answer (min / median ms of ${RUNS}, after one warm-up round)`,

@@ -1,6 +1,7 @@
 // The Predictor of boosted-tree models (XGBoost, LightGBM): raw scores and the library's own outputs
 // next to the labels and probabilities every Predictor has, one row or a packed batch at a time.
 import type { FeatureValue, Predictor } from '../types.js';
+import type { BatchEngine } from './kernel.js';
 
 export interface BoostedPredictor extends Predictor {
   /** Raw scores per row: margins (`output_margin=True`, `raw_score=True`). */
@@ -15,6 +16,8 @@ export interface BoostedPredictor extends Predictor {
   rawScoresBatch(x: Float64Array, nRows: number): Float64Array;
   /** Library outputs of `nRows` encoded rows: out[r * nOutputs + k] (multi:softmax: one index per row). */
   outputsBatch(x: Float64Array, nRows: number): Float64Array;
+  /** Which walk a batch of `nRows` rows takes (WebAssembly kernel or JavaScript), building the kernel if due. */
+  batchEngine(nRows: number): BatchEngine;
 }
 
 /** Index of the first largest value (numpy.argmax, XGBoost's FindMaxIndex). */

@@ -1,7 +1,9 @@
 // Artifact kinds of boosted models read from XGBoost and LightGBM files: validation of the estimator
 // section and the Predictor factory, for the model area's kind dispatch.
 import { ArtifactError } from '../errors.js';
-import type { ModelArtifact, Predictor, Task } from '../types.js';
+import type { ModelArtifact, Task } from '../types.js';
+import type { BoostedPredictor } from './boosted.js';
+import type { BoostedOptions } from './kernel.js';
 import { validateLightGBMEstimator } from './lightgbm-model.js';
 import { createLightGBMPredictor } from './lightgbm-predictor.js';
 import { validateXGBoostEstimator } from './xgboost-model.js';
@@ -11,7 +13,7 @@ import { createXGBoostPredictor } from './xgboost-predictor.js';
 interface BoostedKindHandler {
   readonly task: Task;
   validate(artifact: ModelArtifact): void;
-  createPredictor(artifact: ModelArtifact): Predictor;
+  createPredictor(artifact: ModelArtifact, options?: BoostedOptions): BoostedPredictor;
 }
 
 function checkClasses(a: ModelArtifact, classifier: boolean): void {
@@ -41,8 +43,11 @@ export function xgboostKind(kind: 'XGBClassifier' | 'XGBRegressor'): BoostedKind
     validate: (a) => {
       validate(a);
     },
-    createPredictor: (a) =>
-      createXGBoostPredictor({ kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) }),
+    createPredictor: (a, options) =>
+      createXGBoostPredictor(
+        { kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) },
+        options,
+      ),
   };
 }
 
@@ -68,7 +73,22 @@ export function lightgbmKind(kind: 'LGBMClassifier' | 'LGBMRegressor'): BoostedK
     validate: (a) => {
       validate(a);
     },
-    createPredictor: (a) =>
-      createLightGBMPredictor({ kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) }),
+    createPredictor: (a, options) =>
+      createLightGBMPredictor(
+        { kind, nFeatures: a.nFeatures, classes: a.classes, estimator: validate(a) },
+        options,
+      ),
   };
+}
+
+/**
+ * The predictor of an XGBoost or LightGBM artifact with explicit options (tests and benchmarks compare
+ * the kernel with the JavaScript walk this way; `createPredictor` of the artifact takes the defaults).
+ */
+export function createBoostedPredictor(a: ModelArtifact, options: BoostedOptions): BoostedPredictor {
+  if (a.kind === 'XGBClassifier' || a.kind === 'XGBRegressor')
+    return xgboostKind(a.kind).createPredictor(a, options);
+  if (a.kind === 'LGBMClassifier' || a.kind === 'LGBMRegressor')
+    return lightgbmKind(a.kind).createPredictor(a, options);
+  throw new ArtifactError(`${a.kind} is not an XGBoost or LightGBM model`);
 }

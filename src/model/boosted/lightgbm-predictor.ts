@@ -2,8 +2,17 @@
 // (averaged in random-forest mode) the objective's ConvertOutput; labels as LGBMClassifier.
 import { PredictInputError } from '../errors.js';
 import type { ClassLabel, FeatureValue, ModelKind } from '../types.js';
+import { LEAF_FEATURE, NAN_RIGHT, ZERO_FLIP } from '../wasm/forest-kernel.js';
 import { type BoostedPredictor, firstMax } from './boosted.js';
-import { K_ZERO, lightgbmLeaf, packLightGBMForest } from './lightgbm-forest.js';
+import {
+  type BoostedOptions,
+  createBoostedKernel,
+  engineOf,
+  type FloatArray,
+  type KernelTrees,
+  kernelChooser,
+} from './kernel.js';
+import { K_ZERO, lightgbmLeaf, type PackedLightGBMForest, packLightGBMForest } from './lightgbm-forest.js';
 import type { LightGBMEstimator } from './lightgbm-model.js';
 import { boostedSchema, RowEncoder } from './rows.js';
 
@@ -52,7 +61,76 @@ function convert(e: LightGBMEstimator, raw: Float64Array, o: number, out: Float6
   }
 }
 
-export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPredictor {
+/** Adds tree t's leaf values to the float64 raw scores acc of rows [0, n) of block x (F values a row). */
+function addTree(
+  forest: PackedLightGBMForest,
+  t: number,
+  K: number,
+  x: ArrayLike<number>,
+  F: number,
+  n: number,
+  acc: FloatArray,
+): void {
+  const root = forest.roots[t] as number;
+  const k = t % K;
+  for (let r = 0; r < n; r++)
+    acc[r * K + k] = (acc[r * K + k] as number) + lightgbmLeaf(forest, x, r * F, root);
+}
+
+/**
+ * The model for the kernel: float64 values, `x > threshold` to the right (Tree::NumericalDecision's
+ * `x <= threshold` to the left) with each node's missing type as flags, on inputs whose values within
+ * kZeroThreshold of zero are already 0. A NaN is 0 for missing type none (so it goes where 0 goes) and
+ * takes the default side for zero and NaN; a zero takes the default side for missing type zero.
+ * Trees with categorical splits stay in JavaScript.
+ */
+function kernelTrees(forest: PackedLightGBMForest, nTrees: number, K: number, F: number): KernelTrees {
+  const { roots, head, value } = forest;
+  const end = (t: number): number => (t + 1 < roots.length ? (roots[t + 1] as number) : value.length);
+  return {
+    rule: { value: 'f64', right: 'gt' },
+    nFeatures: F,
+    nOutputs: K,
+    nTrees,
+    nodeCount: (t) => end(t) - (roots[t] as number),
+    column: (t) => t % K,
+    pack(t, out) {
+      const root = roots[t] as number;
+      const to = end(t);
+      for (let i = root; i < to; i++)
+        if ((head[2 * i] as number) >= 0 && ((head[2 * i] as number) & 1) !== 0) return null;
+      let flags = 0;
+      for (let i = root; i < to; i++) {
+        const o = out.base / 8 + 2 * (i - root);
+        const h = head[2 * i] as number;
+        if (h < 0) {
+          out.float[o] = value[i] as number;
+          out.i32[2 * o + 2] = LEAF_FEATURE;
+          continue;
+        }
+        const threshold = value[i] as number;
+        const missingType = (h >> 2) & 3;
+        const defaultRight = (h & 2) === 0;
+        const zeroRight = !(0 <= threshold);
+        let f = 0;
+        if (missingType === 1 || missingType === 2) f |= defaultRight ? NAN_RIGHT : 0;
+        else f |= zeroRight ? NAN_RIGHT : 0;
+        if (missingType === 1 && zeroRight !== defaultRight) f |= ZERO_FLIP;
+        flags |= f;
+        out.float[o] = threshold;
+        out.i32[2 * o + 2] = (h >>> 4) * 8 + f;
+        out.i32[2 * o + 3] = out.base + 16 * ((head[2 * i + 1] as number) - root);
+      }
+      return flags;
+    },
+    walk: (t, x, n, acc) => addTree(forest, t, K, x, F, n, acc),
+  };
+}
+
+export function createLightGBMPredictor(
+  spec: LightGBMPredictorSpec,
+  options: BoostedOptions = {},
+): BoostedPredictor {
   const e = spec.estimator;
   const K = e.treesPerIteration;
   const F = spec.nFeatures;
@@ -63,26 +141,28 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
   const classes = spec.classes;
   const classification = classes !== null;
 
+  /** Rows [s, s + n) of x into a float64 block; the C API drops values within kZeroThreshold of zero from a dense row: they read as 0. */
+  const fill = (x: Float64Array, s: number, n: number, block: FloatArray): void => {
+    for (let j = 0; j < n * F; j++) {
+      const v = x[s * F + j] as number;
+      block[j] = v >= -K_ZERO && v <= K_ZERO ? 0 : v;
+    }
+  };
+  const kernelFor = kernelChooser(() => createBoostedKernel(kernelTrees(forest, nTrees, K, F)), options);
   const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
     const acc = new Float64Array(nRows * K);
+    const kernel = kernelFor(nRows);
+    if (kernel !== null) {
+      kernel.run(nRows, (s, n, into) => fill(x, s, n, into), acc);
+      return acc;
+    }
     // No bigger than the batch: a one-row call must not allocate (and zero) a 512-row block.
     const block = new Float64Array(Math.min(BLOCK, nRows) * F);
     for (let s = 0; s < nRows; s += BLOCK) {
-      const end = Math.min(nRows, s + BLOCK);
-      const n = end - s;
-      // The C API drops values within kZeroThreshold of zero from a dense row: they read as 0.
-      for (let j = 0; j < n * F; j++) {
-        const v = x[s * F + j] as number;
-        block[j] = v >= -K_ZERO && v <= K_ZERO ? 0 : v;
-      }
-      for (let t = 0; t < nTrees; t++) {
-        const root = forest.roots[t] as number;
-        const k = t % K;
-        for (let r = 0; r < n; r++) {
-          const at = (s + r) * K + k;
-          acc[at] = (acc[at] as number) + lightgbmLeaf(forest, block, r * F, root);
-        }
-      }
+      const n = Math.min(nRows - s, BLOCK);
+      fill(x, s, n, block);
+      const part = acc.subarray(s * K, (s + n) * K);
+      for (let t = 0; t < nTrees; t++) addTree(forest, t, K, block, F, n, part);
     }
     return acc;
   };
@@ -150,6 +230,7 @@ export function createLightGBMPredictor(spec: LightGBMPredictorSpec): BoostedPre
         rows.length,
       ),
     rawScoresBatch: rawBatch,
+    batchEngine: (nRows) => engineOf(kernelFor(nRows)),
     outputsBatch: (x, nRows) => outputsOf(rawBatch(x, nRows), nRows),
   };
 }

@@ -2,9 +2,18 @@
 // trees weighted the way Booster.predict or inplace_predict round), then XGBoost's own transforms.
 import { PredictInputError } from '../errors.js';
 import type { ClassLabel, FeatureValue, ModelKind } from '../types.js';
+import { LEAF_FEATURE, NAN_RIGHT } from '../wasm/forest-kernel.js';
 import { type BoostedPredictor, firstMax } from './boosted.js';
+import {
+  type BoostedOptions,
+  createBoostedKernel,
+  engineOf,
+  type FloatArray,
+  type KernelTrees,
+  kernelChooser,
+} from './kernel.js';
 import { boostedSchema, RowEncoder } from './rows.js';
-import { packXGBoostForest, xgboostLeaf } from './xgboost-forest.js';
+import { type PackedXGBoostForest, packXGBoostForest, xgboostLeaf } from './xgboost-forest.js';
 import type { XGBoostEstimator } from './xgboost-model.js';
 import { probToMargin, scipySoftmaxFloat32, transformMargins } from './xgboost-objectives.js';
 
@@ -18,36 +27,88 @@ export interface XGBoostPredictorSpec {
 const BLOCK = 512;
 const fr = Math.fround;
 
-/** Float32 margins of rows [0, n) of a float32 block `x` (F values a row) into acc (pre-filled with base margins). */
-function accumulate(
+/**
+ * What tree t's leaf value adds to a margin: the value itself, or for dart its weighted value as the
+ * producer's predict path rounds it (inplace_predict: (base + leaf) - base, then the weight;
+ * Booster.predict: leaf * weight). The margin then adds it in float32.
+ */
+function leafTerm(e: XGBoostEstimator, baseMargin: Float32Array): (t: number, leaf: number) => number {
+  const weights = e.treeWeight;
+  if (weights === null) return (_t, leaf) => leaf;
+  const inplace = e.dartPath === 'inplace';
+  return (t, leaf) => {
+    const wt = weights[t] as number;
+    const base = baseMargin[e.treeGroup[t] as number] as number;
+    return fr((inplace ? fr(fr(base + leaf) - base) : leaf) * wt);
+  };
+}
+
+/** Adds tree t's terms to the float32 margins acc of rows [0, n) of a float32 block `x` (F values a row). */
+function addTree(
   e: XGBoostEstimator,
-  forest: ReturnType<typeof packXGBoostForest>,
-  baseMargin: Float32Array,
-  x: Float32Array,
+  forest: PackedXGBoostForest,
+  term: (t: number, leaf: number) => number,
+  t: number,
+  x: ArrayLike<number>,
   F: number,
   n: number,
-  acc: Float32Array,
+  acc: FloatArray,
 ): void {
   const K = e.nGroups;
-  const weights = e.treeWeight;
-  const inplace = e.dartPath === 'inplace';
-  for (let t = 0; t < e.nTreesUsed; t++) {
-    const root = forest.roots[t] as number;
-    const g = e.treeGroup[t] as number;
-    if (weights === null) {
-      for (let r = 0; r < n; r++)
-        acc[r * K + g] = (acc[r * K + g] as number) + xgboostLeaf(forest, x, r * F, root);
-      continue;
-    }
-    const wt = weights[t] as number;
-    const base = baseMargin[g] as number;
-    for (let r = 0; r < n; r++) {
-      const leaf = xgboostLeaf(forest, x, r * F, root);
-      // inplace_predict: (base + leaf) - base, then the weight; Booster.predict: leaf * weight.
-      const d = inplace ? fr(fr(base + leaf) - base) : leaf;
-      acc[r * K + g] = (acc[r * K + g] as number) + fr(d * wt);
-    }
+  const root = forest.roots[t] as number;
+  const g = e.treeGroup[t] as number;
+  if (e.treeWeight === null) {
+    for (let r = 0; r < n; r++)
+      acc[r * K + g] = (acc[r * K + g] as number) + xgboostLeaf(forest, x, r * F, root);
+    return;
   }
+  for (let r = 0; r < n; r++)
+    acc[r * K + g] = (acc[r * K + g] as number) + term(t, xgboostLeaf(forest, x, r * F, root));
+}
+
+/**
+ * The model for the kernel: float32 values, `x >= split` to the right, NaN to the right where the
+ * default child is the right one; a leaf adds its term. Trees with categorical splits stay in JavaScript.
+ */
+function kernelTrees(
+  e: XGBoostEstimator,
+  forest: PackedXGBoostForest,
+  term: (t: number, leaf: number) => number,
+  F: number,
+): KernelTrees {
+  const { roots, w, f32 } = forest;
+  const end = (t: number): number => (t + 1 < roots.length ? (roots[t + 1] as number) : w.length / 3);
+  return {
+    rule: { value: 'f32', right: 'ge' },
+    nFeatures: F,
+    nOutputs: e.nGroups,
+    nTrees: e.nTreesUsed,
+    nodeCount: (t) => end(t) - (roots[t] as number),
+    column: (t) => e.treeGroup[t] as number,
+    pack(t, out) {
+      const root = roots[t] as number;
+      const to = end(t);
+      for (let i = root; i < to; i++)
+        if ((w[3 * i] as number) >= 0 && ((w[3 * i] as number) & 1) !== 0) return null;
+      let flags = 0;
+      for (let i = root; i < to; i++) {
+        const o = out.base / 4 + 3 * (i - root);
+        const h = w[3 * i] as number;
+        if (h < 0) {
+          out.float[o] = term(t, f32[3 * i + 1] as number);
+          out.i32[o + 1] = LEAF_FEATURE;
+          continue;
+        }
+        const nanRight = (h & 2) === 0 ? NAN_RIGHT : 0;
+        flags |= nanRight;
+        out.float[o] = f32[3 * i + 1] as number;
+        out.i32[o + 1] = (h & ~3) | nanRight;
+        out.i32[o + 2] = out.base + 12 * ((w[3 * i + 2] as number) - root);
+      }
+      return flags;
+    },
+    walk: (t, x, n, acc) => addTree(e, forest, term, t, x, F, n, acc),
+  };
 }
 
 /** The label and probabilities of one row from its margins, as XGBClassifier.predict / predict_proba. */
@@ -78,7 +139,10 @@ function classifierAnswers(e: XGBoostEstimator, K: number) {
   };
 }
 
-export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredictor {
+export function createXGBoostPredictor(
+  spec: XGBoostPredictorSpec,
+  options: BoostedOptions = {},
+): BoostedPredictor {
   const e = spec.estimator;
   const K = e.nGroups;
   const F = spec.nFeatures;
@@ -93,24 +157,36 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
   const answers = classifierAnswers(e, K);
   const width = e.objective === 'multi:softmax' ? 1 : K;
 
+  const term = leafTerm(e, baseMargin);
+  /** Rows [s, s + n) of x into a float32 block as XGBoost's DMatrix holds them (the missing value as NaN). */
+  const fill = (x: Float64Array, s: number, n: number, block: FloatArray): void => {
+    for (let j = 0; j < n * F; j++) {
+      const v = fr(x[s * F + j] as number);
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+        const f = j % F;
+        throw new PredictInputError(
+          `feature ${f} is ${x[s * F + j]}; XGBoost works in float32, whose range it exceeds`,
+        );
+      }
+      block[j] = v === missing ? Number.NaN : v;
+    }
+  };
+  const kernelFor = kernelChooser(() => createBoostedKernel(kernelTrees(e, forest, term, F)), options);
   const rawBatch = (x: Float64Array, nRows: number): Float64Array => {
     const acc = new Float32Array(nRows * K);
     for (let r = 0; r < nRows; r++) acc.set(baseMargin, r * K);
+    const kernel = kernelFor(nRows);
+    if (kernel !== null) {
+      kernel.run(nRows, (s, n, into) => fill(x, s, n, into), acc);
+      return new Float64Array(acc);
+    }
     // No bigger than the batch: a one-row call must not allocate (and zero) a 512-row block.
     const block = new Float32Array(Math.min(BLOCK, nRows) * F);
     for (let s = 0; s < nRows; s += BLOCK) {
-      const end = Math.min(nRows, s + BLOCK);
-      for (let j = 0; j < (end - s) * F; j++) {
-        const v = fr(x[s * F + j] as number);
-        if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
-          const f = j % F;
-          throw new PredictInputError(
-            `feature ${f} is ${x[s * F + j]}; XGBoost works in float32, whose range it exceeds`,
-          );
-        }
-        block[j] = v === missing ? Number.NaN : v;
-      }
-      accumulate(e, forest, baseMargin, block, F, end - s, acc.subarray(s * K, end * K));
+      const n = Math.min(nRows - s, BLOCK);
+      fill(x, s, n, block);
+      const part = acc.subarray(s * K, (s + n) * K);
+      for (let t = 0; t < e.nTreesUsed; t++) addTree(e, forest, term, t, block, F, n, part);
     }
     return new Float64Array(acc);
   };
@@ -180,6 +256,7 @@ export function createXGBoostPredictor(spec: XGBoostPredictorSpec): BoostedPredi
         rows.length,
       ),
     rawScoresBatch: rawBatch,
+    batchEngine: (nRows) => engineOf(kernelFor(nRows)),
     outputsBatch: (x, nRows) => outputsBatch(rawBatch(x, nRows), nRows),
   };
 }

@@ -7,22 +7,63 @@
 // the row (-4 marks a leaf), i32 address of the right child (leaf: address of its f64 output vector).
 // The left child of a node is the next record. Tree header (12 bytes): root address, byte offset of
 // its first output column, number of outputs it adds.
-import { I32, moduleBytes, op } from './encoder.js';
+//
+// Other split rules (SplitRule) serve the boosting readers: float64 values and thresholds (16-byte
+// records: f64 threshold, feature word, right child), `x >= split` to the right (XGBoost's `x < split`
+// to the left), flags in the low bits of the feature word sending a missing value (NaN) or a zero to a
+// node's default side, and a leaf's own value (in its threshold slot) added to one output column.
+import { F32, F64, I32, moduleBytes, op } from './encoder.js';
 
 /** Rows walked in lockstep: enough independent chains to hide the node-load latency (6 measured best). */
 export const LANES = 6;
 export const NODE_BYTES = 12;
 export const TREE_HEADER_BYTES = 12;
 export const LEAF_FEATURE = -4;
+/** Feature-word flags (SplitRule.nanFlag / zeroFlag): a NaN goes right; a zero takes the other side. */
+export const NAN_RIGHT = 1;
+export const ZERO_FLIP = 2;
+
+/** How nodes split and what leaves add. */
+export interface SplitRule {
+  /** Inputs, thresholds and scalar leaf values (and the sums they add to): float32 or float64. */
+  readonly value: 'f32' | 'f64';
+  /** A row goes right when x > threshold ('gt') or x >= threshold ('ge'); a NaN compares false (left). */
+  readonly right: 'gt' | 'ge';
+  /** Nodes may carry NAN_RIGHT: a NaN goes right. */
+  readonly nanFlag: boolean;
+  /** Nodes may carry ZERO_FLIP: a zero (+0 or -0) goes to the side its comparison does not choose. */
+  readonly zeroFlag: boolean;
+  /**
+   * 'vector': a leaf's right word addresses `width` f64 values added to its tree's columns;
+   * 'scalar': the leaf's threshold slot holds the value added to its tree's one column.
+   */
+  readonly leaf: 'vector' | 'scalar';
+}
+
+/** The native forests' rule: float32 `x > threshold` to the right, f64 leaf vectors. */
+export const FOREST_RULE: SplitRule = {
+  value: 'f32',
+  right: 'gt',
+  nanFlag: false,
+  zeroFlag: false,
+  leaf: 'vector',
+};
+
+/** Bytes of one node record under a rule (its threshold, then the feature word and the right child). */
+export function nodeBytesOf(rule: SplitRule): number {
+  return rule.value === 'f32' ? NODE_BYTES : 16;
+}
 
 export interface KernelShape {
   /** Address of the tree header table. */
   readonly headers: number;
-  /** Bytes per input row (nFeatures × 4, float32). */
+  /** Bytes per input row (nFeatures × 4 or 8). */
   readonly rowBytes: number;
-  /** Bytes per output row (nOutputs × 8, float64). */
+  /** Bytes per output row (nOutputs × 8, float64; or × 4 for a scalar float32 rule). */
   readonly outBytes: number;
   readonly memory: { readonly shared: boolean; readonly maxPages: number };
+  /** FOREST_RULE when absent. */
+  readonly rule?: SplitRule;
 }
 
 // Parameters of run(treeStart, treeEnd, xBase, nRows, outBase).
@@ -44,31 +85,71 @@ const LANE0 = 13;
 const laneA = (k: number) => LANE0 + 3 * k;
 const laneF = (k: number) => LANE0 + 3 * k + 1;
 const laneX = (k: number) => LANE0 + 3 * k + 2;
+/** A lane's float value (only declared for a rule with flags). */
+const laneV = (k: number) => LANE0 + 3 * LANES + k;
 
-/** a = x[f] > threshold ? right : a + 12, for a node whose feature offset is in `f`. */
-function step(a: number, f: number, x: number): number[] {
-  return [
-    ...op.get(a),
-    ...op.i32Load(8),
-    ...op.get(a),
-    ...op.i32(NODE_BYTES),
-    ...op.i32Add,
-    ...op.get(x),
-    ...op.get(f),
-    ...op.i32Add,
-    ...op.f32Load(),
-    ...op.get(a),
-    ...op.f32Load(),
-    ...op.f32Gt,
-    ...op.select,
-  ];
+interface Ops {
+  readonly rule: SplitRule;
+  readonly nb: number;
+  readonly load: readonly number[];
+  readonly store: readonly number[];
+  readonly add: readonly number[];
+  readonly cmp: readonly number[];
+  readonly ne: readonly number[];
+  readonly eq: readonly number[];
+  readonly zero: readonly number[];
+  readonly type: number;
+}
+
+function opsOf(rule: SplitRule): Ops {
+  const f32 = rule.value === 'f32';
+  return {
+    rule,
+    nb: nodeBytesOf(rule),
+    load: f32 ? op.f32Load() : op.f64Load(),
+    store: f32 ? op.f32Store() : op.f64Store(),
+    add: f32 ? op.f32Add : op.f64Add,
+    cmp: f32 ? (rule.right === 'gt' ? op.f32Gt : op.f32Ge) : rule.right === 'gt' ? op.f64Gt : op.f64Ge,
+    ne: f32 ? op.f32Ne : op.f64Ne,
+    eq: f32 ? op.f32Eq : op.f64Eq,
+    zero: f32 ? op.f32Zero : op.f64Zero,
+    type: f32 ? F32 : F64,
+  };
+}
+
+const flagged = (r: SplitRule): boolean => r.nanFlag || r.zeroFlag;
+
+/**
+ * a = the right child if row x goes right at node a (feature word in `f`), else a + nodeBytes.
+ * `v` is a float local for the value when the rule has flags.
+ */
+function step(o: Ops, a: number, f: number, x: number, v: number): number[] {
+  const { rule, nb } = o;
+  const b = [...op.get(a), ...op.i32Load(nb - 4), ...op.get(a), ...op.i32(nb), ...op.i32Add];
+  b.push(...op.get(x), ...op.get(f));
+  if (flagged(rule)) b.push(...op.i32(-4), ...op.i32And);
+  b.push(...op.i32Add, ...o.load);
+  if (flagged(rule)) b.push(...op.tee(v));
+  b.push(...op.get(a), ...o.load, ...o.cmp);
+  // NaN: its comparison is false (left); NAN_RIGHT (bit 0 of f) sends it right.
+  if (rule.nanFlag) b.push(...op.get(v), ...op.get(v), ...o.ne, ...op.get(f), ...op.i32And, ...op.i32Or);
+  // A zero on a ZERO_FLIP node (bit 1 of f) goes to the other side.
+  if (rule.zeroFlag) {
+    b.push(...op.get(v), ...o.zero, ...o.eq, ...op.get(f), ...op.i32(1), ...op.i32ShrU, ...op.i32And);
+    b.push(...op.i32Xor);
+  }
+  b.push(...op.select);
+  return b;
 }
 
 /** out[row][col .. col + width) += leafVector(a), with `row` already as an address in O. */
-function accumulate(a: number): number[] {
+function accumulate(o: Ops, a: number): number[] {
+  // A scalar leaf: out[row][col] += its value (in the rule's float type).
+  if (o.rule.leaf === 'scalar')
+    return [...op.get(O), ...op.get(O), ...o.load, ...op.get(a), ...o.load, ...o.add, ...o.store];
   return [
     ...op.get(a),
-    ...op.i32Load(8),
+    ...op.i32Load(o.nb - 4),
     ...op.set(LEAF),
     ...op.i32(0),
     ...op.set(J),
@@ -120,10 +201,11 @@ function outAddress(s: KernelShape, row: number, plus: number): number[] {
 }
 
 /** Rows r, r+1, ... r+LANES-1 through the current tree, in lockstep. */
-function lockstep(s: KernelShape): number[] {
+function lockstep(s: KernelShape, o: Ops): number[] {
+  const fw = o.nb - 8;
   const b: number[] = [];
   for (let k = 0; k < LANES; k++) {
-    b.push(...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(4), ...op.set(laneF(k)));
+    b.push(...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
     b.push(...op.get(X_BASE), ...op.get(R), ...op.i32(k), ...op.i32Add, ...op.i32(s.rowBytes));
     b.push(...op.i32Mul, ...op.i32Add, ...op.set(laneX(k)));
   }
@@ -134,22 +216,22 @@ function lockstep(s: KernelShape): number[] {
   b.push(...op.i32(0), ...op.i32LtS, ...op.brIf(1));
   for (let k = 0; k < LANES; k++) {
     // A lane already at its leaf stays there (its x load reads a harmless neighbour; select drops it).
-    b.push(...op.get(laneA(k)), ...step(laneA(k), laneF(k), laneX(k)));
+    b.push(...op.get(laneA(k)), ...step(o, laneA(k), laneF(k), laneX(k), laneV(k)));
     b.push(...op.get(laneF(k)), ...op.i32(0), ...op.i32LtS, ...op.select);
-    b.push(...op.tee(laneA(k)), ...op.i32Load(4), ...op.set(laneF(k)));
+    b.push(...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
   }
   b.push(...op.br(0), ...op.end, ...op.end);
-  for (let k = 0; k < LANES; k++) b.push(...outAddress(s, R, k), ...accumulate(laneA(k)));
+  for (let k = 0; k < LANES; k++) b.push(...outAddress(s, R, k), ...accumulate(o, laneA(k)));
   return b;
 }
 
 /** One row (R) through the current tree, with lane 0's locals. */
-function scalar(s: KernelShape): number[] {
+function scalar(s: KernelShape, o: Ops): number[] {
   const [a, f, x] = [laneA(0), laneF(0), laneX(0)];
   return [
     ...op.get(ROOT),
     ...op.tee(a),
-    ...op.i32Load(4),
+    ...op.i32Load(o.nb - 8),
     ...op.set(f),
     ...op.get(X_BASE),
     ...op.get(R),
@@ -163,15 +245,15 @@ function scalar(s: KernelShape): number[] {
     ...op.i32(0),
     ...op.i32LtS,
     ...op.brIf(1),
-    ...step(a, f, x),
+    ...step(o, a, f, x, laneV(0)),
     ...op.tee(a),
-    ...op.i32Load(4),
+    ...op.i32Load(o.nb - 8),
     ...op.set(f),
     ...op.br(0),
     ...op.end,
     ...op.end,
     ...outAddress(s, R, 0),
-    ...accumulate(a),
+    ...accumulate(o, a),
   ];
 }
 
@@ -182,6 +264,7 @@ function loopUntil(breakIf: number[], body: number[]): number[] {
 
 /** The kernel module's bytes for one forest layout. */
 export function kernelModule(s: KernelShape): Uint8Array {
+  const o = opsOf(s.rule ?? FOREST_RULE);
   const perTree = [
     ...op.get(T),
     ...op.i32(TREE_HEADER_BYTES),
@@ -201,11 +284,11 @@ export function kernelModule(s: KernelShape): Uint8Array {
     ...op.set(R),
     ...loopUntil(
       [...op.get(R), ...op.i32(LANES), ...op.i32Add, ...op.get(N_ROWS), ...op.i32GtS],
-      [...lockstep(s), ...op.get(R), ...op.i32(LANES), ...op.i32Add, ...op.set(R)],
+      [...lockstep(s, o), ...op.get(R), ...op.i32(LANES), ...op.i32Add, ...op.set(R)],
     ),
     ...loopUntil(
       [...op.get(R), ...op.get(N_ROWS), ...op.i32GeS],
-      [...scalar(s), ...op.get(R), ...op.i32(1), ...op.i32Add, ...op.set(R)],
+      [...scalar(s, o), ...op.get(R), ...op.i32(1), ...op.i32Add, ...op.set(R)],
     ),
     ...op.get(T),
     ...op.i32(1),
@@ -217,8 +300,7 @@ export function kernelModule(s: KernelShape): Uint8Array {
     ...op.set(T),
     ...loopUntil([...op.get(T), ...op.get(T_END), ...op.i32GeS], perTree),
   ];
-  return moduleBytes(
-    { params: [I32, I32, I32, I32, I32], locals: [[LANE0 - 5 + 3 * LANES, I32]], body },
-    s.memory,
-  );
+  const locals: [number, number][] = [[LANE0 - 5 + 3 * LANES, I32]];
+  if (flagged(o.rule)) locals.push([LANES, o.type]);
+  return moduleBytes({ params: [I32, I32, I32, I32, I32], locals, body }, s.memory);
 }
