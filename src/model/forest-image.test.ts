@@ -129,6 +129,11 @@ test('a damaged or malformed image is refused with what is wrong', () => {
       (dv) => dv.setInt32(offset + nodesAt + 8, nodesAt, true),
       /tree 0, node 0/,
     ],
+    [
+      'a right child between records',
+      (dv) => dv.setInt32(offset + nodesAt + 8, nodesAt + 12 + 4, true),
+      /tree 0, node 0/,
+    ],
     ['a feature out of range', (dv) => dv.setInt32(offset + nodesAt + 4, 4 * 6, true), /tree 0, node 0/],
     ['a NaN threshold', (dv) => dv.setFloat32(offset + nodesAt, Number.NaN, true), /tree 0, node 0/],
     ['a tree header that moved', (dv) => dv.setInt32(offset + 16 + 12, 0, true), /tree 1: header/],
