@@ -1,7 +1,42 @@
 // Execution environments over real sockets: lazy init, reuse, concurrency and 429, warm start, init errors, Function URL.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alive, call, invoke, running, startFixtureEmulator, waitFor } from './emulator-helpers.js';
+
+/**
+ * A handler for the built-in runtime that answers, then makes its runtime die of a late uncaught
+ * exception with the next invocation delivered but unread: once the runtime has written its next
+ * GET /next, the process blocks (as a handler's long synchronous timer callback would) until the
+ * `crashAfter` file exists, then throws. Every run logs `ran <tag>`.
+ */
+const LATE_CRASH_HANDLER = `
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+let armed = null;
+const write = net.Socket.prototype.write;
+net.Socket.prototype.write = function (chunk, ...rest) {
+  const written = write.call(this, chunk, ...rest);
+  if (armed !== null && typeof chunk === 'string' && chunk.startsWith('GET /2018-06-01/runtime/invocation/next')) {
+    const signal = armed;
+    armed = null;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const end = Date.now() + 120000;
+    while (!existsSync(signal) && Date.now() < end) Atomics.wait(pause, 0, 0, 10);
+    process.nextTick(() => {
+      throw new Error('late failure');
+    });
+  }
+  return written;
+};
+export const handler = async (event) => {
+  console.log('ran ' + event.tag);
+  if (event.crashAfter) armed = event.crashAfter;
+  return { tag: event.tag };
+};
+`;
 
 describe('emulator execution environments', () => {
   it('starts instances lazily, reuses a warm one, and reports Init Duration only on the cold call', async () => {
@@ -56,6 +91,57 @@ describe('emulator execution environments', () => {
       assert.ok(await waitFor(() => !alive(first.pid)));
     } finally {
       await emu.close();
+    }
+  });
+
+  it('moves a call delivered to a runtime that then dies of a late exception without reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-late-'));
+    writeFileSync(join(dir, 'late.mjs'), LATE_CRASH_HANDLER);
+    const emu = await startFixtureEmulator({
+      bootstrap: [],
+      runtimeCommand: [process.execPath, join(import.meta.dirname, '..', 'dist', 'runtime', 'main.js')],
+      taskRoot: dir,
+      handler: 'late.handler',
+      concurrency: 2,
+      timeout: 60,
+    });
+    const text = () => emu.logs.join('');
+    const count = (needle: string) => text().split(needle).length - 1;
+    try {
+      for (const [round, type] of [
+        [1, 'RequestResponse'],
+        [2, 'Event'],
+      ] as const) {
+        const signal = join(dir, `go-${round}`);
+        const first = await invoke(emu.url, { tag: `first-${round}`, crashAfter: signal });
+        assert.deepEqual(JSON.parse(first.body), { tag: `first-${round}` });
+        const starts = count('START RequestId');
+        const second = invoke(emu.url, { tag: `second-${round}` }, { 'X-Amz-Invocation-Type': type });
+        // Delivered (its START is logged) to the runtime that is blocked right after asking for it.
+        assert.ok(await waitFor(() => count('START RequestId') > starts, 60_000), text());
+        writeFileSync(signal, '');
+        const reply = await second;
+        if (type === 'RequestResponse') {
+          assert.equal(reply.headers['x-amz-function-error'], undefined, reply.body);
+          assert.deepEqual(JSON.parse(reply.body), { tag: `second-${round}` });
+        } else assert.equal(reply.status, 202);
+        const id = String(reply.headers['x-amzn-requestid']);
+        assert.ok(await waitFor(() => count(`REPORT RequestId: ${id}`) === 1, 60_000), text());
+        assert.match(
+          text(),
+          new RegExp(
+            `instance ${round} exited \\(exit status 129\\) before its runtime read request ${id} \\(its connection was reset with the invocation unread\\); sent to another instance`,
+          ),
+        );
+        // Ran once, on the new instance; one START, END and REPORT for it in the log.
+        assert.equal(count(`ran second-${round}`), 1, text());
+        assert.equal(count(`START RequestId: ${id}`), 1, text());
+        assert.equal(count(`END RequestId: ${id}`), 1, text());
+      }
+      assert.equal(count('Runtime.ExitError'), 0, text());
+    } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

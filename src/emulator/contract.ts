@@ -73,6 +73,24 @@ export interface RuntimeApiHandler {
   responseTooLarge(requestId: string): void;
   /** `POST /runtime/init/error`. */
   initError(body: Buffer, errorType: string | undefined): void;
+  /**
+   * Called as soon as an invocation has been written on `/next`'s connection: `connection` says, when
+   * that connection ends, whether the runtime left the invocation unread.
+   */
+  delivered?(requestId: string, connection: DeliveryConnection): void;
+}
+
+/** The connection an invocation went out on, watched until the runtime answers it. */
+export interface DeliveryConnection {
+  /**
+   * Settles when the connection closes: true when the runtime cannot have read the whole invocation —
+   * the kernel reset the connection (a process that closes a socket with bytes still unread in its
+   * receive buffer, exiting included, sends RST instead of FIN), or it was already closed when the
+   * invocation was written; false for an ordinary close.
+   */
+  readonly unread: Promise<boolean>;
+  /** Stops watching (the invocation was answered; a kept-alive connection carries on). */
+  dispose(): void;
 }
 
 /** A started Runtime API endpoint: `address` is what goes into `AWS_LAMBDA_RUNTIME_API`. */

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import {
+  type DeliveryConnection,
   type Invocation,
   LIMITS,
   RUNTIME_API_STATUS,
@@ -91,7 +92,10 @@ async function route(handler: RuntimeApiHandler, req: IncomingMessage, res: Serv
   if (rest === 'invocation/next') {
     if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
     req.resume();
-    return sendInvocation(res, await handler.next());
+    const invocation = await handler.next();
+    sendInvocation(res, invocation);
+    handler.delivered?.(invocation.requestId, watchDelivery(req.socket));
+    return;
   }
   const match = INVOCATION_ROUTE.exec(rest);
   if (match === null && rest !== 'init/error') {
@@ -137,6 +141,34 @@ function sendInvocation(res: ServerResponse, invocation: Invocation): void {
     headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
   res.writeHead(200, headers);
   res.end(invocation.payload);
+}
+
+/**
+ * Watches the connection an invocation was just written on. A runtime that exits (or closes the socket)
+ * before reading all of it leaves bytes in its receive buffer, so its kernel answers with RST: we see
+ * ECONNRESET (or EPIPE while still writing a large payload). One that read it all closes with FIN.
+ */
+export function watchDelivery(socket: Socket): DeliveryConnection {
+  if (socket.destroyed) return { unread: Promise.resolve(true), dispose: () => {} };
+  let reset = false;
+  let settle: (unread: boolean) => void = () => {};
+  const unread = new Promise<boolean>((resolve) => {
+    settle = resolve;
+  });
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE') reset = true;
+  };
+  const dispose = () => {
+    socket.off('error', onError);
+    socket.off('close', onClose);
+  };
+  const onClose = () => {
+    dispose();
+    settle(reset);
+  };
+  socket.on('error', onError);
+  socket.on('close', onClose);
+  return { unread, dispose };
 }
 
 function sendError(res: ServerResponse, error: unknown): void {

@@ -1,6 +1,12 @@
 // One execution environment: a runtime process, its own Runtime API endpoint, its state machine and timers.
 import type { ChildProcess } from 'node:child_process';
-import type { Invocation, InvocationOutcome, RuntimeApiHandler, RuntimeEndpoint } from '../contract.js';
+import type {
+  DeliveryConnection,
+  Invocation,
+  InvocationOutcome,
+  RuntimeApiHandler,
+  RuntimeEndpoint,
+} from '../contract.js';
 import { StateTransitionError } from '../errors.js';
 import { endLine, InvocationLog, type ReportFigures, reportLine, startLine } from './logs.js';
 import { outcomes } from './outcomes.js';
@@ -24,17 +30,29 @@ interface Job {
   cold: boolean;
   startedAt: number;
   started: boolean;
+  /** Its START line is already in the log (written by an instance it was delivered to before, see `reroute`). */
+  readonly startLogged: boolean;
   /** The runtime took it from /next (until then it can still go to another instance). */
   delivered: boolean;
-  /**
-   * Asks the pool to run this undelivered invocation on another instance (true when it did); only for
-   * a call assigned to an initialised instance, so an init failure still answers the call that waited.
-   */
-  readonly reroute: (() => boolean) | null;
+  /** The connection it was delivered on, watched until it is answered (see `DeliveryConnection`). */
+  connection: DeliveryConnection | null;
+  /** Assigned to an initialised instance (only such a call may move when undelivered: see `rerouted`). */
+  readonly warm: boolean;
+  /** Asks the pool to run this invocation on another instance (true when it did). */
+  readonly reroute: Reroute | null;
 }
+
+/** Moves an invocation to another instance; `startLogged` when its START line was already written. */
+export type Reroute = (startLogged: boolean) => boolean;
 
 type KillReason = 'timeout' | 'oom' | 'init-error' | 'init-timeout' | 'shutdown';
 const MIB = 1024 * 1024;
+/**
+ * How long, after the runtime exited, to wait for the verdict on the connection of the invocation it
+ * held (the kernel closed it before the exit was reported; only a process outside the group holding
+ * the socket could keep it open). Without a verdict the call fails as it would have.
+ */
+const UNREAD_VERDICT_MS = 2000;
 
 export class ExecutionEnvironment {
   readonly state = new SandboxState();
@@ -122,20 +140,26 @@ export class ExecutionEnvironment {
    * environment dies before its runtime takes the call, `reroute` may hand it to another instance
    * instead; this promise then never settles (the pool answers from the other instance).
    */
-  run(invocation: Invocation, reroute?: () => boolean): Promise<RunResult> {
+  run(invocation: Invocation, reroute?: Reroute, startLogged = false): Promise<RunResult> {
     return new Promise((resolve) => {
       // startedAt is the assignment time until the runtime takes the call (then the delivery time).
       const startedAt = this.deps.clock.now();
       const warm = this.state.phase !== 'init';
+      const log = new InvocationLog();
+      // Its START went to the log on the instance that lost it; its own log (the Tail) still has one.
+      if (startLogged) log.append(startLine(invocation.requestId));
       this.job = {
         invocation,
-        log: new InvocationLog(),
+        log,
         resolve,
         cold: false,
         startedAt,
         started: false,
+        startLogged,
         delivered: false,
-        reroute: warm && reroute !== undefined ? reroute : null,
+        connection: null,
+        warm,
+        reroute: reroute ?? null,
       };
       this.job.cold = this.state.phase === 'init' || this.reportInitOnFirstCall;
       this.reportInitOnFirstCall = false;
@@ -195,6 +219,12 @@ export class ExecutionEnvironment {
         this.initOutcome = outcomes.functionError(body, type);
         this.kill('init-error');
       },
+      delivered: (id, connection) => {
+        const job = this.job;
+        if (job?.delivered && job.invocation.requestId === id && job.connection === null)
+          job.connection = connection;
+        else connection.dispose();
+      },
     };
   }
 
@@ -233,7 +263,7 @@ export class ExecutionEnvironment {
     if (job.started) return;
     job.started = true;
     if (delivered) job.startedAt = this.deps.clock.now();
-    this.write(startLine(job.invocation.requestId));
+    if (!job.startLogged) this.write(startLine(job.invocation.requestId));
   }
 
   private finish(requestId: string, outcome: InvocationOutcome): void {
@@ -246,6 +276,7 @@ export class ExecutionEnvironment {
     const job = this.job;
     if (job === null) return;
     this.job = null;
+    job.connection?.dispose();
     this.closing = job;
     this.clearTimer();
     this.begin(job);
@@ -297,17 +328,25 @@ export class ExecutionEnvironment {
 
   /**
    * Hands an invocation the runtime never took to another instance (see `Job.reroute`); true when it
-   * did. The state dies first, so the slot this environment held counts as free for the new one.
+   * did. Undelivered, only a call assigned to an initialised instance moves (an init failure still
+   * answers the call that waited); delivered, only one the runtime left `unread` (see `settleAtExit`).
+   * The state dies first, so the slot this environment held counts as free for the new one.
    */
-  private rerouted(why: string): boolean {
+  private rerouted(why: string, unread = false): boolean {
     const job = this.job;
-    if (job === null || job.delivered || job.reroute === null) return false;
+    if (job === null || job.reroute === null) return false;
+    if (job.delivered ? !unread : !job.warm) return false;
     this.state.die();
-    if (!job.reroute()) return false;
+    if (!job.reroute(job.started || job.startLogged)) return false;
     this.job = null;
+    job.connection?.dispose();
     this.clearTimer();
+    const id = job.invocation.requestId;
+    const taken = job.delivered
+      ? `read request ${id} (its connection was reset with the invocation unread)`
+      : `took request ${id}`;
     this.deps.writeLog(
-      `lambda-ml: instance ${this.id} ${why} before its runtime took request ${job.invocation.requestId}; sent to another instance\n`,
+      `lambda-ml: instance ${this.id} ${why} before its runtime ${taken}; sent to another instance\n`,
     );
     return true;
   }
@@ -323,10 +362,7 @@ export class ExecutionEnvironment {
     const pid = this.child?.pid;
     if (pid !== undefined && !this.groupKilled) this.deps.kill(pid, 'SIGKILL', true);
     // The job, not the state, says what was in flight: a kill already moved the state to dead.
-    if (this.job !== null && !this.rerouted(`exited (${how})`)) {
-      const id = this.job.invocation.requestId;
-      this.complete(this.initOutcome ?? outcomes.exited(id, how));
-    }
+    const settled = this.job === null ? Promise.resolve() : this.settleAtExit(this.job, how);
     this.waiterReject?.(new StateTransitionError('ContainerError', 'container error, runtime should exit'));
     this.waiter = null;
     this.waiterReject = null;
@@ -334,7 +370,23 @@ export class ExecutionEnvironment {
     this.endpoint = null;
     this.child = null;
     this.onExit(this);
-    void (endpoint?.close() ?? Promise.resolve()).finally(() => this.markExited());
+    // The endpoint closes only after the verdict: closing it would end the watched connection itself.
+    void settled.then(() => endpoint?.close()).finally(() => this.markExited());
+  }
+
+  /**
+   * The invocation in flight when the runtime exited: moved to another instance when the runtime never
+   * had it (not delivered, or delivered but left unread — see `DeliveryConnection`), else failed with
+   * Runtime.ExitError. Whether a delivered one was read is known only once its connection has closed,
+   * which the exit may be reported before or after, so this waits for that verdict.
+   */
+  private async settleAtExit(job: Job, how: string): Promise<void> {
+    if (job.delivered) {
+      const unread = await verdict(job.connection);
+      if (this.job !== job) return;
+      if (unread && this.rerouted(`exited (${how})`, true)) return;
+    } else if (this.rerouted(`exited (${how})`)) return;
+    this.complete(this.initOutcome ?? outcomes.exited(job.invocation.requestId, how));
   }
 
   private kill(reason: KillReason, signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -362,5 +414,19 @@ export class ExecutionEnvironment {
   private clearTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+  }
+}
+
+/** The connection's unread verdict, or false when there is no connection or no verdict in time. */
+async function verdict(connection: DeliveryConnection | null): Promise<boolean> {
+  if (connection === null) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), UNREAD_VERDICT_MS);
+  });
+  try {
+    return await Promise.race([connection.unread, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

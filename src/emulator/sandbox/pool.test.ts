@@ -178,6 +178,88 @@ describe('Pool with injected spawn, endpoint and clock', () => {
     await h.pool.close(0);
   });
 
+  /** A delivery connection whose verdict the test gives; `disposed` once the environment lets go of it. */
+  function connection() {
+    let settle: (unread: boolean) => void = () => {};
+    const watched = {
+      disposed: false,
+      unread: new Promise<boolean>((resolve) => {
+        settle = resolve;
+      }),
+      dispose: () => {
+        watched.disposed = true;
+      },
+      settle: (unread: boolean) => settle(unread),
+    };
+    return watched;
+  }
+
+  /** One answered call, then a second one delivered on `conn` to the same runtime (which asked /next). */
+  async function deliveredSecond(h: ReturnType<typeof harness>, conn: ReturnType<typeof connection>) {
+    const first = h.pool.invoke(request({}), 'one');
+    await h.tick();
+    const handler = h.handlers[0] as RuntimeApiHandler;
+    await handler.next();
+    handler.respond('one', Buffer.from('1'));
+    await first;
+    const polling = handler.next();
+    const second = h.pool.invoke(request({}), 'two');
+    assert.equal((await polling).requestId, 'two');
+    handler.delivered?.('two', conn);
+    return { second };
+  }
+
+  for (const order of ['exit, then the reset', 'the reset, then exit'] as const) {
+    it(`moves a delivered call its dying runtime left unread (${order}); it runs once`, async () => {
+      const h = harness();
+      const conn = connection();
+      const { second } = await deliveredSecond(h, conn);
+      const child = h.children[0] as FakeChild;
+      if (order === 'exit, then the reset') {
+        child.emit('exit', 129, null);
+        await h.tick();
+        // No verdict on the connection yet: nothing is decided, no instance started for it.
+        assert.equal(h.handlers.length, 1);
+        conn.settle(true);
+      } else {
+        conn.settle(true);
+        await h.tick();
+        assert.equal(h.handlers.length, 1, 'a reset alone (the runtime may live on) moves nothing');
+        child.emit('exit', 129, null);
+      }
+      assert.ok(await until(() => h.handlers.length === 2));
+      const other = h.handlers[1] as RuntimeApiHandler;
+      assert.equal((await other.next()).requestId, 'two');
+      other.respond('two', Buffer.from('"moved"'));
+      const result = await second;
+      assert.equal(result.outcome.kind, 'success');
+      assert.equal(result.outcome.body.toString(), '"moved"');
+      const log = h.logs.join('');
+      assert.match(
+        log,
+        /instance 1 exited \(exit status 129\) before its runtime read request two \(its connection was reset with the invocation unread\); sent to another instance/,
+      );
+      // One START (written at the first delivery), one END and REPORT; the call's own log has all three.
+      assert.equal(log.split('START RequestId: two ').length - 1, 1);
+      assert.equal(log.split('REPORT RequestId: two\t').length - 1, 1);
+      assert.match(result.log, /^START RequestId: two [\s\S]*END RequestId: two\nREPORT RequestId: two\t/);
+      assert.ok(conn.disposed);
+      await h.pool.close(0);
+    });
+  }
+
+  it('fails a delivered call with Runtime.ExitError when its runtime read it before exiting', async () => {
+    const h = harness();
+    const conn = connection();
+    const { second } = await deliveredSecond(h, conn);
+    (h.children[0] as FakeChild).emit('exit', 129, null);
+    conn.settle(false);
+    const result = await second;
+    assert.equal(result.outcome.kind === 'error' && result.outcome.errorType, 'Runtime.ExitError');
+    assert.equal(h.handlers.length, 1, 'nothing ran it again');
+    await h.pool.close(0);
+  });
+
   it('prefers an instance waiting in /next over one still finishing its last call', async () => {
     const h = harness();
     const a = h.pool.invoke(request({}), 'a');

@@ -168,8 +168,9 @@ export class Pool {
 
   /**
    * Runs `invocation` on `env`; when that environment dies before its runtime took the call (it was
-   * still finishing the previous one, then exited, hung or was stopped), the call moves to another
-   * instance at once, at most MAX_REROUTES times. Resolves with the environment that answered.
+   * still finishing the previous one, then exited, hung or was stopped), or exits with the call
+   * delivered but unread, the call moves to another instance at once, at most MAX_REROUTES times.
+   * Resolves with the environment that answered.
    */
   private runRouted(
     env: ExecutionEnvironment,
@@ -177,8 +178,8 @@ export class Pool {
   ): Promise<{ env: ExecutionEnvironment; result: RunResult }> {
     return new Promise((resolve) => {
       let moves = 0;
-      const start = (target: ExecutionEnvironment) => {
-        const reroute = (): boolean => {
+      const start = (target: ExecutionEnvironment, startLogged: boolean) => {
+        const reroute = (logged: boolean): boolean => {
           if (this.closing || moves >= MAX_REROUTES) return false;
           let next: ExecutionEnvironment;
           try {
@@ -187,13 +188,13 @@ export class Pool {
             return false;
           }
           moves++;
-          start(next);
+          start(next, logged);
           return true;
         };
-        void target.run(invocation, reroute).then((result) => resolve({ env: target, result }));
+        void target.run(invocation, reroute, startLogged).then((result) => resolve({ env: target, result }));
         this.observe(target);
       };
-      start(env);
+      start(env, false);
     });
   }
 
