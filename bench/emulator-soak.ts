@@ -6,6 +6,7 @@
 // processes left behind, peak RSS, and the SIGTERM outcome (ran, dead-lettered, lost, exit status).
 // Not a test: it takes minutes. Run: npm run build && node --import tsx bench/emulator-soak.ts
 //   [--clients 64] [--calls 10000] [--concurrency 32] [--fault-every 25] [--events 3000] [--grace 3]
+//   [--init-timeout 10]
 import { spawn } from 'node:child_process';
 import {
   createReadStream,
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'fault-every': { type: 'string', default: '25' },
     events: { type: 'string', default: '3000' },
     grace: { type: 'string', default: '3' },
+    'init-timeout': { type: 'string', default: '10' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -38,6 +40,7 @@ const CONCURRENCY = Number(values.concurrency);
 const FAULT_EVERY = Number(values['fault-every']);
 const EVENTS = Number(values.events);
 const GRACE = Number(values.grace);
+const INIT_TIMEOUT = Number(values['init-timeout']);
 const TIMEOUT_S = 3;
 const DIST = join(import.meta.dirname, '..', 'dist');
 const MARK = `soak-${process.pid}-${Date.now()}`;
@@ -186,6 +189,8 @@ async function main(): Promise<void> {
     '512',
     '--grace-period',
     String(GRACE),
+    '--init-timeout',
+    String(INIT_TIMEOUT),
     '--dead-letter-file',
     deadLetters,
   ];
@@ -293,8 +298,14 @@ async function main(): Promise<void> {
 
   // What ran: one SOAK-RAN line per handler run; the log also names each Event's request id.
   const ran = new Map<string, number>();
+  let moved = 0;
+  let movedUnread = 0;
   const lines = createInterface({ input: createReadStream(logFile) });
   for await (const line of lines) {
+    if (line.includes('; sent to another instance')) {
+      moved++;
+      if (line.includes('its connection was reset with the invocation unread')) movedUnread++;
+    }
     const at = line.indexOf('SOAK-RAN ');
     if (at >= 0) {
       const tag = line.slice(at + 9).trim();
@@ -340,11 +351,11 @@ async function main(): Promise<void> {
   const sorted = [...loads].sort((a, b) => a - b);
   const mb = (kb: number) => (kb / 1024).toFixed(0);
   const report = [
-    `command: node --import tsx bench/emulator-soak.ts --clients ${CLIENTS} --calls ${CALLS} --concurrency ${CONCURRENCY} --fault-every ${FAULT_EVERY} --events ${EVENTS} --grace ${GRACE}`,
+    `command: node --import tsx bench/emulator-soak.ts --clients ${CLIENTS} --calls ${CALLS} --concurrency ${CONCURRENCY} --fault-every ${FAULT_EVERY} --events ${EVENTS} --grace ${GRACE} --init-timeout ${INIT_TIMEOUT}`,
     `load average (1 min) during the run: min ${sorted[0]?.toFixed(1)}, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)}, max ${sorted.at(-1)?.toFixed(1)} on ${readFileSync('/proc/cpuinfo', 'latin1').split('processor\t:').length - 1} CPUs`,
     `phase 1: ${CLIENTS} clients × ${CALLS} calls = ${kinds.size} calls in ${phase1Seconds.toFixed(0)} s (${(kinds.size / phase1Seconds).toFixed(0)}/s), 1 in ${FAULT_EVERY} a fault (${FAULTS.join(', ')})`,
     `  answers ${counts.answered}, correct ${counts.correct}, wrong ${counts.wrong}, lost (no answer) ${counts.lost}, 429 retries ${counts.throttled}`,
-    `  run twice ${duplicated}, never ran ${neverRan}`,
+    `  run twice ${duplicated}, never ran ${neverRan}; moved to another instance ${moved} (${movedUnread} of them delivered to a runtime that died before reading them)`,
     ...wrongSamples.map((s) => `  e.g. ${s}`),
     `phase 2: ${EVENTS} Event invocations (200 ms each), SIGTERM with --grace-period ${GRACE}: accepted ${accepted.size}, refused ${refused}`,
     `  completed ${eventsCompleted}, dead-lettered ${dead.length} (${notStarted} not started, ${dead.length - notStarted} cut short), lost ${eventsLost}, duplicated ${eventsDuplicated}; exit status ${exitCode}`,

@@ -75,6 +75,9 @@ describe('emulator processes', () => {
       const r = run([...prefix, '--port', '0', '--timeout', 'soon']);
       assert.equal(await r.exit, 1);
       assert.match(r.stderr(), /--timeout .*must be a number, got 'soon'/);
+      const init = run([...prefix, '--port', '0', '--init-timeout', '10s']);
+      assert.equal(await init.exit, 1);
+      assert.match(init.stderr(), /--init-timeout \(or INIT_TIMEOUT\) must be a number, got '10s'/);
     });
   }
 

@@ -29,6 +29,7 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   'function-name': { type: 'string' },
   timeout: { type: 'string' },
+  'init-timeout': { type: 'string' },
   memory: { type: 'string' },
   concurrency: { type: 'string' },
   'fail-fast': { type: 'boolean' },
@@ -73,6 +74,7 @@ function earlyPlan(argv: readonly string[]): { spec: SpawnSpec; model: string } 
       host: values.host,
       functionName: values['function-name'],
       timeout: values.timeout,
+      initTimeout: values['init-timeout'],
       memory: values.memory,
       concurrency: values.concurrency,
     });

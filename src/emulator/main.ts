@@ -7,10 +7,12 @@ import { startEmulator } from './server.js';
 import { banner, closeOnSignal } from './shutdown.js';
 
 const USAGE = `usage: node dist/emulator/main.js [--port N] [--host H] [--handler module.fn] [--model PATH]
-  [--task-root DIR] [--function-name NAME] [--timeout S] [--memory MB] [--concurrency N] [--warm N]
+  [--task-root DIR] [--function-name NAME] [--timeout S] [--init-timeout S] [--memory MB]
+  [--concurrency N] [--warm N]
   [--function-url] [--request-timeout S] [--max-connections N] [--allowed-hosts NAME,...]
   [--grace-period S] [--queue-bytes N] [--dead-letter-file PATH] [--bootstrap CMD [ARGS...]]
-  (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME TIMEOUT MEMORY CONCURRENCY WARM
+  (env: PORT HOST HANDLER MODEL_PATH LAMBDA_TASK_ROOT FUNCTION_NAME TIMEOUT INIT_TIMEOUT MEMORY
+  CONCURRENCY WARM
   FUNCTION_URL REQUEST_TIMEOUT MAX_CONNECTIONS ALLOWED_HOSTS GRACE_PERIOD QUEUE_BYTES DEAD_LETTER_FILE
   BOOTSTRAP)
 Exit status after SIGINT/SIGTERM: 0, or 75 when accepted Event invocations did not run and were written
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
       'task-root': { type: 'string' },
       'function-name': { type: 'string' },
       timeout: { type: 'string' },
+      'init-timeout': { type: 'string' },
       memory: { type: 'string' },
       concurrency: { type: 'string' },
       warm: { type: 'string' },
@@ -57,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
     taskRoot: values['task-root'],
     functionName: values['function-name'],
     timeout: values.timeout,
+    initTimeout: values['init-timeout'],
     memory: values.memory,
     concurrency: values.concurrency,
     warm: values.warm,

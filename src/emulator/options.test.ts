@@ -15,6 +15,7 @@ describe('emulator options', () => {
     assert.equal(o.handler, DEFAULTS.handler);
     assert.equal(o.requestTimeout, 30);
     assert.equal(o.maxConnections, 1024);
+    assert.equal(o.initTimeout, 10);
     assert.match(o.runtimeCommand.join(' '), /runtime[/\\]main\.js$/);
   });
 
@@ -34,6 +35,8 @@ describe('emulator options', () => {
       [0, '0.0.0.0', 5, true],
     );
     assert.deepEqual([fromEnv.requestTimeout, fromEnv.maxConnections], [12.5, 64]);
+    assert.equal(optionsFromRaw({}, { INIT_TIMEOUT: '30' }).initTimeout, 30);
+    assert.equal(optionsFromRaw({ initTimeout: '2.5' }, { INIT_TIMEOUT: '30' }).initTimeout, 2.5);
     assert.deepEqual(fromEnv.bootstrap, ['python3', '-m', 'awslambdaric', 'app.handler']);
     const shutdown = optionsFromRaw(
       {},
@@ -62,6 +65,8 @@ describe('emulator options', () => {
       [{ maxConnections: 0.5 }, /--max-connections must be a whole number from 1 to 65536/],
       [{ queueBytes: 10 }, /--queue-bytes must be a whole number from 1024 to/],
       [{ gracePeriod: -1 }, /--grace-period must be a number from 0 to 900/],
+      [{ initTimeout: 0 }, /--init-timeout must be a number from 0.001 to 900, got 0/],
+      [{ initTimeout: 901 }, /--init-timeout must be a number from 0.001 to 900, got 901/],
     ];
     for (const [options, message] of cases) {
       assert.throws(
@@ -72,6 +77,10 @@ describe('emulator options', () => {
     assert.throws(
       () => optionsFromRaw({ memory: 'lots' }, {}),
       /--memory \(or MEMORY\) must be a number, got 'lots'/,
+    );
+    assert.throws(
+      () => optionsFromRaw({}, { INIT_TIMEOUT: '10s' }),
+      /--init-timeout \(or INIT_TIMEOUT\) must be a number, got '10s'/,
     );
   });
 });

@@ -13,6 +13,7 @@ interface ServeFlags extends ConsoleFlags {
   readonly taskRoot?: string;
   readonly functionName?: string;
   readonly timeout?: string;
+  readonly initTimeout?: string;
   readonly memory?: string;
   readonly concurrency?: string;
   readonly warm?: string;
@@ -50,6 +51,10 @@ export function registerServe(program: Command): void {
     )
     .option('--function-name <name>', `function name (env FUNCTION_NAME; default ${DEFAULTS.functionName})`)
     .option('--timeout <seconds>', `invocation timeout (env TIMEOUT; default ${DEFAULTS.timeout})`)
+    .option(
+      '--init-timeout <seconds>',
+      `how long an instance may take to initialise, Lambda's Init phase limit (env INIT_TIMEOUT; default ${DEFAULTS.initTimeout})`,
+    )
     .option('--memory <MB>', `memory limit per instance (env MEMORY; default ${DEFAULTS.memory})`)
     .option(
       '--concurrency <n>',
