@@ -3,13 +3,18 @@
 // the last rows start the container image's layout (one esbuild bundle per entry, staged by container/stage-task.mjs),
 // the "→ first answer" rows until the runtime posts its answer to the tutorial's event (issue 15, goal 5: within
 // 1.5x of floor.mjs with the tutorial model, 3x with the big forest). BENCH_BIG_MODEL=<artifact> adds that forest
-// (e.g. the 100-tree 100,000 x 20 one bench/model-forest.ts trains), asked one row of zeros.
+// (e.g. the 100-tree 100,000 x 20 one bench/model-load.ts keeps in BENCH_LOAD_DIR), asked one row of zeros; it
+// is served from its binary form (.lmlb, whose predictor image the function reads straight into the kernel's
+// memory): a JSON artifact is converted first, into the work directory.
 // Run: npm run build && node --import tsx bench/runtime-start.ts   (env RUNS, default 20)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArtifactBytes, serializeArtifactBinary } from '../src/model/artifact.js';
+import { startsLikeBinary } from '../src/model/binary-format.js';
 import { loadModelFile } from '../src/model/load.js';
 import {
   DIST,
@@ -41,8 +46,18 @@ interface Variant {
   readonly answer?: RegExp;
 }
 
-const bigModel = process.env.BENCH_BIG_MODEL;
+/** The big model's binary form: the file itself, or a JSON artifact converted into the work directory. */
+function binaryModel(path: string): string {
+  const bytes = readFileSync(path);
+  if (startsLikeBinary(bytes)) return path;
+  const out = join(work.dir, 'big.lmlb');
+  writeFileSync(out, serializeArtifactBinary(parseArtifactBytes(bytes)));
+  return out;
+}
+const bigModel =
+  process.env.BENCH_BIG_MODEL === undefined ? undefined : binaryModel(process.env.BENCH_BIG_MODEL);
 const bigFeatures = bigModel === undefined ? 0 : loadModelFile(bigModel).nFeatures;
+const bigSize = bigModel === undefined ? 0 : statSync(bigModel).size;
 
 const bareGet = `require('http').get('http://${api.address}/2018-06-01/runtime/invocation/next')`;
 const variants: Variant[] = [
@@ -89,7 +104,7 @@ const variants: Variant[] = [
     ? []
     : [
         {
-          name: 'runtime + prediction fn + big forest, bundled → first answer',
+          name: `runtime + prediction fn + big forest (${(bigSize / 1e6).toFixed(1)} MB .lmlb), bundled → first answer`,
           argv: [join(task, 'runtime', 'main.js'), 'function/handler.handler'],
           env: lambdaEnv(api.address, { LAMBDA_TASK_ROOT: task, MODEL_PATH: bigModel }),
           until: 'answer' as const,
