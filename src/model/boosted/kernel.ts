@@ -4,7 +4,13 @@
 // library's float type and added tree by tree in the model's order. A tree the kernel cannot walk
 // (categorical splits) is walked in JavaScript in its place in that order, over the same memory.
 
-import { kernelModule, nodeBytesOf, type SplitRule, TREE_HEADER_BYTES } from '../wasm/forest-kernel.js';
+import {
+  kernelModule,
+  LEAF_FEATURE,
+  nodeBytesOf,
+  type SplitRule,
+  TREE_HEADER_BYTES,
+} from '../wasm/forest-kernel.js';
 import { blockRowsFor } from '../wasm/forest-layout.js';
 import { instantiate, newMemory, wasm } from '../wasm/runtime.js';
 
@@ -40,6 +46,60 @@ export interface KernelTrees {
   pack(t: number, w: NodeWriter): number | null;
   /** Adds tree t's values to out[r * nOutputs + column] for rows [0, n) of x, in JavaScript. */
   walk(t: number, x: FloatArray, n: number, out: FloatArray): void;
+}
+
+/**
+ * A reader's packed forest in pre-order (the left child of node i is i + 1; tree t's nodes run from
+ * roots[t] to the next root) as the kernel needs it.
+ */
+export interface PreorderNodes {
+  readonly roots: Int32Array;
+  readonly nNodes: number;
+  /** Node i's head word: negative for a leaf, bit 0 set for a categorical split. */
+  head(i: number): number;
+  right(i: number): number;
+  /** The feature a split's head word names. */
+  feature(h: number): number;
+  /** A split's threshold, or (t, i a leaf) the value the leaf adds to its sum. */
+  value(t: number, i: number): number;
+  /** NAN_RIGHT / ZERO_FLIP of split i (head word h). */
+  flags(i: number, h: number): number;
+}
+
+/** KernelTrees over pre-order nodes: trees with categorical splits are left to `walk`. */
+export function preorderKernelTrees(
+  nodes: PreorderNodes,
+  model: Omit<KernelTrees, 'nodeCount' | 'pack'>,
+): KernelTrees {
+  const { roots } = nodes;
+  const end = (t: number): number => (t + 1 < roots.length ? (roots[t + 1] as number) : nodes.nNodes);
+  const nb = nodeBytesOf({ value: model.rule.value } as SplitRule);
+  const vb = model.rule.value === 'f32' ? 4 : 8;
+  return {
+    ...model,
+    nodeCount: (t) => end(t) - (roots[t] as number),
+    pack(t, out) {
+      const root = roots[t] as number;
+      const to = end(t);
+      for (let i = root; i < to; i++) if (nodes.head(i) >= 0 && (nodes.head(i) & 1) !== 0) return null;
+      let flags = 0;
+      for (let i = root; i < to; i++) {
+        const at = out.base + nb * (i - root);
+        const w = (at + nb - 8) / 4;
+        const h = nodes.head(i);
+        out.float[at / vb] = nodes.value(t, i);
+        if (h < 0) {
+          out.i32[w] = LEAF_FEATURE;
+          continue;
+        }
+        const f = nodes.flags(i, h);
+        flags |= f;
+        out.i32[w] = nodes.feature(h) * vb + f;
+        out.i32[w + 1] = out.base + nb * (nodes.right(i) - root);
+      }
+      return flags;
+    },
+  };
 }
 
 export interface BoostedKernel {

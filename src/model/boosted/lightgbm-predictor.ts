@@ -2,7 +2,7 @@
 // (averaged in random-forest mode) the objective's ConvertOutput; labels as LGBMClassifier.
 import { PredictInputError } from '../errors.js';
 import type { ClassLabel, FeatureValue, ModelKind } from '../types.js';
-import { LEAF_FEATURE, NAN_RIGHT, ZERO_FLIP } from '../wasm/forest-kernel.js';
+import { NAN_RIGHT, ZERO_FLIP } from '../wasm/forest-kernel.js';
 import { type BoostedPredictor, firstMax } from './boosted.js';
 import {
   type BoostedOptions,
@@ -11,6 +11,8 @@ import {
   type FloatArray,
   type KernelTrees,
   kernelChooser,
+  type PreorderNodes,
+  preorderKernelTrees,
 } from './kernel.js';
 import { K_ZERO, lightgbmLeaf, type PackedLightGBMForest, packLightGBMForest } from './lightgbm-forest.js';
 import type { LightGBMEstimator } from './lightgbm-model.js';
@@ -86,45 +88,32 @@ function addTree(
  */
 function kernelTrees(forest: PackedLightGBMForest, nTrees: number, K: number, F: number): KernelTrees {
   const { roots, head, value } = forest;
-  const end = (t: number): number => (t + 1 < roots.length ? (roots[t + 1] as number) : value.length);
-  return {
+  const nodes: PreorderNodes = {
+    roots,
+    nNodes: value.length,
+    head: (i) => head[2 * i] as number,
+    right: (i) => head[2 * i + 1] as number,
+    feature: (h) => h >>> 4,
+    value: (_t, i) => value[i] as number,
+    flags(i, h) {
+      const missingType = (h >> 2) & 3;
+      const defaultRight = (h & 2) === 0;
+      const zeroRight = !(0 <= (value[i] as number));
+      // Missing type none: a NaN is 0 (it goes where 0 goes); zero and NaN: a NaN takes the default side.
+      let f = (missingType === 1 || missingType === 2 ? defaultRight : zeroRight) ? NAN_RIGHT : 0;
+      // Missing type zero: a zero takes the default side.
+      if (missingType === 1 && zeroRight !== defaultRight) f |= ZERO_FLIP;
+      return f;
+    },
+  };
+  return preorderKernelTrees(nodes, {
     rule: { value: 'f64', right: 'gt' },
     nFeatures: F,
     nOutputs: K,
     nTrees,
-    nodeCount: (t) => end(t) - (roots[t] as number),
     column: (t) => t % K,
-    pack(t, out) {
-      const root = roots[t] as number;
-      const to = end(t);
-      for (let i = root; i < to; i++)
-        if ((head[2 * i] as number) >= 0 && ((head[2 * i] as number) & 1) !== 0) return null;
-      let flags = 0;
-      for (let i = root; i < to; i++) {
-        const o = out.base / 8 + 2 * (i - root);
-        const h = head[2 * i] as number;
-        if (h < 0) {
-          out.float[o] = value[i] as number;
-          out.i32[2 * o + 2] = LEAF_FEATURE;
-          continue;
-        }
-        const threshold = value[i] as number;
-        const missingType = (h >> 2) & 3;
-        const defaultRight = (h & 2) === 0;
-        const zeroRight = !(0 <= threshold);
-        let f = 0;
-        if (missingType === 1 || missingType === 2) f |= defaultRight ? NAN_RIGHT : 0;
-        else f |= zeroRight ? NAN_RIGHT : 0;
-        if (missingType === 1 && zeroRight !== defaultRight) f |= ZERO_FLIP;
-        flags |= f;
-        out.float[o] = threshold;
-        out.i32[2 * o + 2] = (h >>> 4) * 8 + f;
-        out.i32[2 * o + 3] = out.base + 16 * ((head[2 * i + 1] as number) - root);
-      }
-      return flags;
-    },
     walk: (t, x, n, acc) => addTree(forest, t, K, x, F, n, acc),
-  };
+  });
 }
 
 export function createLightGBMPredictor(

@@ -2,7 +2,7 @@
 // trees weighted the way Booster.predict or inplace_predict round), then XGBoost's own transforms.
 import { PredictInputError } from '../errors.js';
 import type { ClassLabel, FeatureValue, ModelKind } from '../types.js';
-import { LEAF_FEATURE, NAN_RIGHT } from '../wasm/forest-kernel.js';
+import { NAN_RIGHT } from '../wasm/forest-kernel.js';
 import { type BoostedPredictor, firstMax } from './boosted.js';
 import {
   type BoostedOptions,
@@ -11,6 +11,8 @@ import {
   type FloatArray,
   type KernelTrees,
   kernelChooser,
+  type PreorderNodes,
+  preorderKernelTrees,
 } from './kernel.js';
 import { boostedSchema, RowEncoder } from './rows.js';
 import { type PackedXGBoostForest, packXGBoostForest, xgboostLeaf } from './xgboost-forest.js';
@@ -77,38 +79,24 @@ function kernelTrees(
   F: number,
 ): KernelTrees {
   const { roots, w, f32 } = forest;
-  const end = (t: number): number => (t + 1 < roots.length ? (roots[t + 1] as number) : w.length / 3);
-  return {
+  const nodes: PreorderNodes = {
+    roots,
+    nNodes: w.length / 3,
+    head: (i) => w[3 * i] as number,
+    right: (i) => w[3 * i + 2] as number,
+    feature: (h) => h >> 2,
+    value: (t, i) =>
+      (w[3 * i] as number) < 0 ? term(t, f32[3 * i + 1] as number) : (f32[3 * i + 1] as number),
+    flags: (_i, h) => ((h & 2) === 0 ? NAN_RIGHT : 0),
+  };
+  return preorderKernelTrees(nodes, {
     rule: { value: 'f32', right: 'ge' },
     nFeatures: F,
     nOutputs: e.nGroups,
     nTrees: e.nTreesUsed,
-    nodeCount: (t) => end(t) - (roots[t] as number),
     column: (t) => e.treeGroup[t] as number,
-    pack(t, out) {
-      const root = roots[t] as number;
-      const to = end(t);
-      for (let i = root; i < to; i++)
-        if ((w[3 * i] as number) >= 0 && ((w[3 * i] as number) & 1) !== 0) return null;
-      let flags = 0;
-      for (let i = root; i < to; i++) {
-        const o = out.base / 4 + 3 * (i - root);
-        const h = w[3 * i] as number;
-        if (h < 0) {
-          out.float[o] = term(t, f32[3 * i + 1] as number);
-          out.i32[o + 1] = LEAF_FEATURE;
-          continue;
-        }
-        const nanRight = (h & 2) === 0 ? NAN_RIGHT : 0;
-        flags |= nanRight;
-        out.float[o] = f32[3 * i + 1] as number;
-        out.i32[o + 1] = (h & ~3) | nanRight;
-        out.i32[o + 2] = out.base + 12 * ((w[3 * i + 2] as number) - root);
-      }
-      return flags;
-    },
     walk: (t, x, n, acc) => addTree(e, forest, term, t, x, F, n, acc),
-  };
+  });
 }
 
 /** The label and probabilities of one row from its margins, as XGBClassifier.predict / predict_proba. */
@@ -238,7 +226,10 @@ export function createXGBoostPredictor(
       const m = rawBatch(encode(rows, nRows), nRows);
       if (!classification) {
         if (probabilities) throw noProba();
-        return { predictions: Array.from(outputsBatch(m, nRows)), probabilities: null };
+        return {
+          predictions: Array.from(outputsBatch(m, nRows)),
+          probabilities: null,
+        };
       }
       const C = classes?.length ?? 0;
       const predictions: ClassLabel[] = new Array(nRows);
