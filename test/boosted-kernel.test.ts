@@ -3,11 +3,12 @@
 // library's on the fixture rows), on rows full of missing values, zeros, values within LightGBM's zero
 // threshold and values on (and next to) split thresholds; and a batch takes the kernel by default.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BoostedPredictor } from '../src/model/boosted/boosted.js';
-import type { BoostedOptions } from '../src/model/boosted/kernel.js';
+import { type BoostedOptions, KERNEL_ROWS } from '../src/model/boosted/kernel.js';
 import { createBoostedPredictor } from '../src/model/boosted/kinds.js';
 import type { LightGBMEstimator } from '../src/model/boosted/lightgbm-model.js';
 import type { XGBoostEstimator } from '../src/model/boosted/xgboost-model.js';
@@ -163,4 +164,53 @@ test('a loaded XGBoost or LightGBM model predicts batches in the kernel, single 
     assert.deepEqual(p.batchEngine(10_000), { implementation: 'wasm', treesInJs: 0 }, file);
     assert.equal(p.batchEngine(1).implementation, 'js', file);
   }
+});
+
+test('without WebAssembly (node --jitless) batches take the JavaScript walk, with the same answers', () => {
+  const cases = [
+    ['xgboost', 'nan_heavy.json'],
+    ['lightgbm', 'missing_zero.txt'],
+  ] as const;
+  const script = `
+    const { join } = await import('node:path');
+    const { loadAnyModelFile } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'src', 'readers', 'load-any.ts'))});
+    const out = [];
+    for (const [lib, file, rows] of JSON.parse(process.argv[1])) {
+      const p = loadAnyModelFile(join(${JSON.stringify(join(import.meta.dirname, 'fixtures'))}, lib, file));
+      const x = Float64Array.from(rows, (v) => (v === null ? NaN : v));
+      const n = x.length / p.nFeatures;
+      out.push({ engine: p.batchEngine(n), raw: Array.from(p.rawScoresBatch(x, n)) });
+    }
+    console.log(JSON.stringify(out));`;
+  const inputs = cases.map(([lib, file]) => {
+    const m = fixtures[lib].models.find((e) => e.file === file);
+    const p = predictor(lib, file, { javascript: true });
+    const data = (fixtures[lib].datasets[m?.dataset ?? ''] ?? []).map((r) =>
+      r.map((v) => (v === null ? Number.NaN : v)),
+    ) as FeatureValue[][];
+    // The fixture rows four times over: a batch the kernel would take.
+    const x = Array.from({ length: 4 }, () => Array.from(p.encodeRows(data))).flat();
+    const n = x.length / p.nFeatures;
+    return { lib, file, x, n, want: Array.from(p.rawScoresBatch(Float64Array.from(x), n)) };
+  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--jitless',
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+      JSON.stringify(inputs.map((c) => [c.lib, c.file, c.x.map((v) => (Number.isNaN(v) ? null : v))])),
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const got = JSON.parse(run.stdout) as { engine: unknown; raw: number[] }[];
+  inputs.forEach((c, i) => {
+    assert.deepEqual(got[i]?.engine, { implementation: 'js', treesInJs: null }, c.file);
+    assert.ok(c.n >= KERNEL_ROWS, 'a batch the kernel would take');
+    assert.deepEqual(got[i]?.raw, c.want, c.file);
+  });
 });
