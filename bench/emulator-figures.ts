@@ -1,6 +1,6 @@
 // Emulator figures next to a bare node:http floor answering the same request in the same run:
 // cold start (launch -> first correct answer, median of 10), warm latency (10,000 sequential keep-alive
-// calls), throughput (4 and 16 clients for 10 s), RSS.  Run: node --import tsx bench/emulator-figures.ts
+// calls), throughput (4 and 16 clients for 10 s, each after 3 s unmeasured so every instance is up), RSS.  Run: node --import tsx bench/emulator-figures.ts
 // (after `npm run build`); BENCH_QUICK=1 shortens every phase for a smoke run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { freePort, type Launched, launch } from '../src/bench/launch.js';
 import { type LoadResult, throughput, warmLatency } from '../src/bench/load.js';
 import { median } from '../src/bench/stats.js';
 import { children, ownRss, readTreeRss } from '../src/emulator/sandbox/memory.js';
+import { FLOOR_SOURCE } from './floor.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -19,26 +20,10 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const COLD_RUNS = QUICK ? 3 : 10;
 const WARM_CALLS = QUICK ? 1000 : 10_000;
 const SECONDS = QUICK ? 2 : 10;
+const WARMUP_SECONDS = QUICK ? 1 : 3;
 const PAYLOAD = '{"data":[0,0,0,0]}';
 const EXPECTED = '{"statusCode":200,"body":1}';
 const CHECK = answerCheck(EXPECTED);
-
-/** The floor: one process, model loaded once, predicts in the request handler. */
-const FLOOR_SOURCE = `
-import { createServer } from 'node:http';
-const { loadModelFile } = await import(process.env.LOAD_JS);
-const model = loadModelFile(process.env.MODEL_PATH);
-createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const event = JSON.parse(Buffer.concat(chunks).toString());
-    const body = JSON.stringify({ statusCode: 200, body: model.predict(event.data) });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-}).listen(Number(process.env.PORT), '127.0.0.1');
-`;
 
 type Server = 'floor' | 'serve' | 'main.js' | 'noop';
 
@@ -99,7 +84,12 @@ async function measure(server: 'floor' | 'serve' | 'noop', model: string): Promi
   try {
     const target = targetOf(url, PAYLOAD);
     const warm = await warmLatency(target, WARM_CALLS, CHECK);
+    // Steady state: each client count first runs unmeasured for a while, so the emulator starts the
+    // instances it needs (lazily, one per concurrent call, as Lambda does) outside the measured window;
+    // the floor, one process, has nothing to start.
+    await throughput(target, 4, WARMUP_SECONDS, CHECK);
     const c4 = await throughput(target, 4, SECONDS, CHECK);
+    await throughput(target, 16, WARMUP_SECONDS, CHECK);
     const c16 = await throughput(target, 16, SECONDS, CHECK);
     const pid = launched.child.pid ?? 0;
     const kids = children(pid);

@@ -8,7 +8,7 @@ import { alive, call, invoke, running, startFixtureEmulator, waitFor } from './e
 
 /**
  * A handler for the built-in runtime that answers, then makes its runtime die of a late uncaught
- * exception with the next invocation delivered but unread: once the runtime has written its next
+ * exception with the next invocation delivered but unread: once the runtime has sent its next
  * GET /next, the process blocks (as a handler's long synchronous timer callback would) until the
  * `crashAfter` file exists, then throws. Every run logs `ran <tag>`.
  */
@@ -22,11 +22,14 @@ net.Socket.prototype.write = function (chunk, ...rest) {
   if (armed !== null && typeof chunk === 'string' && chunk.startsWith('GET /2018-06-01/runtime/invocation/next')) {
     const signal = armed;
     armed = null;
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    const end = Date.now() + 120000;
-    while (!existsSync(signal) && Date.now() < end) Atomics.wait(pause, 0, 0, 10);
+    // On the next tick: writes made in this tick (the answer and this GET /next) have left by then.
     process.nextTick(() => {
-      throw new Error('late failure');
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const end = Date.now() + 120000;
+      while (!existsSync(signal) && Date.now() < end) Atomics.wait(pause, 0, 0, 10);
+      process.nextTick(() => {
+        throw new Error('late failure');
+      });
     });
   }
   return written;

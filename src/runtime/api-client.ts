@@ -21,6 +21,13 @@ export interface RuntimeApi {
   respond(requestId: string, json: string): Promise<void>;
   fail(requestId: string, error: ErrorBody): Promise<void>;
   initError(error: ErrorBody): Promise<void>;
+  /**
+   * The process is about to exit with no invocation of its own left unanswered: the connection is
+   * reset (RST) instead of closed, so an invocation the Runtime API handed out on the pipelined
+   * GET /next, which this process will never run (even if its bytes were already read), counts as
+   * unread — the emulator then moves it to another instance.
+   */
+  abandon?(): void;
 }
 
 const PREFIX = '/2018-06-01/runtime';
@@ -133,5 +140,6 @@ export function createHttpRuntimeApi(address: string): RuntimeApi {
     fail: (id, error) =>
       post(target, invocationPath(id, 'error'), JSON.stringify(error), errorHeaders(error)),
     initError: (error) => post(target, '/init/error', JSON.stringify(error), errorHeaders(error)),
+    abandon: () => target.connection.abandon(),
   };
 }

@@ -1,4 +1,4 @@
-// A minimal HTTP/1.1 client on one persistent socket: the runtime's calls are strictly one at a time.
+// A minimal HTTP/1.1 client on one persistent socket, with pipelining: requests go out at once, answers come in order.
 import net from 'node:net';
 
 /** One parsed response; header names lower-case, a repeated header keeps its first value. */
@@ -13,7 +13,7 @@ interface Pending {
   readonly reject: (error: Error) => void;
   /** Sent on a socket that had already carried a request (a server may have closed it meanwhile). */
   readonly reused: boolean;
-  /** Nothing of the answer has arrived yet: a reset is then safe to retry. */
+  /** Nothing of its answer has arrived yet: a reset is then safe to retry. */
   untouched: boolean;
 }
 
@@ -24,6 +24,12 @@ const EMPTY = Buffer.alloc(0);
  * Node's http.Agent + ClientRequest cost more than the Runtime API call itself (agent queues, header
  * bookkeeping, a parser per socket): this writes each request head and body in one write and parses
  * the answer directly. Content-Length, chunked and close-delimited bodies are understood.
+ *
+ * Requests may be pipelined: each is written at once, behind any still unanswered, and the answers
+ * (which HTTP/1.1 returns in order) settle them in order. When the connection ends, every request not answered yet fails, and each of those that
+ * went out on a reused socket and got no byte of its answer is sent once more on a new connection
+ * (in its original order): the server had closed the kept-alive socket, or stopped reading after
+ * answering an earlier request with `Connection: close`.
  */
 export class HttpConnection {
   private socket: net.Socket | null = null;
@@ -34,7 +40,10 @@ export class HttpConnection {
   private size = 0;
   /** Total bytes the current answer needs (from its Content-Length); 0 while unknown. */
   private need = 0;
-  private pending: Pending | null = null;
+  /** Requests written and not answered yet, oldest (the one the next answer belongs to) first. */
+  private pending: Pending[] = [];
+  /** Writes are being gathered until the end of this tick. */
+  private corked = false;
 
   constructor(
     private readonly host: string,
@@ -44,6 +53,20 @@ export class HttpConnection {
   /** Sends one request; `head` is the complete request head including its final blank line. */
   request(head: string, body: string | undefined): Promise<HttpReply> {
     return this.attempt(head, body, true);
+  }
+
+  /**
+   * Drops the connection with a reset (RST) rather than a normal close, leaving requests in flight
+   * unsettled: for a process about to exit, so the server sees that whatever it sent last was not
+   * taken (see RuntimeApi.abandon).
+   */
+  abandon(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.socket = null;
+    this.pending = [];
+    this.reset();
+    socket.resetAndDestroy();
   }
 
   private attempt(head: string, body: string | undefined, retry: boolean): Promise<HttpReply> {
@@ -59,11 +82,21 @@ export class HttpConnection {
         reused: this.used,
         untouched: true,
       };
-      this.pending = entry;
+      this.pending.push(entry);
       this.used = true;
       // Only a socket with a call in flight keeps the process alive (as Node's agent does with free
       // sockets): handlers that wait for an empty event loop rely on it.
       socket.ref();
+      // Requests made in the same tick (an answer and the GET /next behind it) leave in one write, so
+      // the server reads them in one go.
+      if (!this.corked) {
+        this.corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          socket.uncork();
+        });
+      }
       socket.write(body === undefined ? head : head + body);
     });
   }
@@ -83,19 +116,22 @@ export class HttpConnection {
     let error = failure;
     if (this.socket !== socket) return;
     // A close-delimited body ends with the connection.
-    let closeBody = false;
     try {
-      closeBody = this.pending !== null && !this.pending.untouched && this.parse(true);
+      if (this.pending[0]?.untouched === false) this.parse(true);
     } catch (parseError) {
       error = parseError as Error;
     }
+    if (this.socket === socket) this.drop(socket, error);
+  }
+
+  /** Forgets `socket`; every request still waiting on it fails (or is retried, see the class comment). */
+  private drop(socket: net.Socket, error: Error): void {
     this.socket = null;
     socket.destroy();
-    if (closeBody) return;
     const pending = this.pending;
-    this.pending = null;
+    this.pending = [];
     this.reset();
-    pending?.reject(error);
+    for (const entry of pending) entry.reject(error);
   }
 
   private reset(): void {
@@ -108,18 +144,24 @@ export class HttpConnection {
   private onData(chunk: Buffer): void {
     this.extra.push(chunk);
     this.size += chunk.length;
-    if (this.pending === null) return;
-    this.pending.untouched = false;
+    const head = this.pending[0];
+    if (head === undefined) return;
+    head.untouched = false;
     // A large body arrives in many chunks: join them once, not once per chunk.
     if (this.size < this.need) return;
     try {
-      this.parse(false);
+      // Pipelined answers can arrive in one chunk: bytes left after one answer begin the next one's.
+      while (this.parse(false)) {
+        const next = this.pending[0];
+        if (next === undefined || this.size === 0) break;
+        next.untouched = false;
+      }
     } catch (error) {
-      if (this.socket !== null) this.fail(this.socket, error as Error);
+      if (this.socket !== null) this.drop(this.socket, error as Error);
     }
   }
 
-  /** Completes the pending request when the buffer holds a whole answer; true when it did. */
+  /** Completes the oldest pending request when the buffer holds its whole answer; true when it did. */
   private parse(ended: boolean): boolean {
     if (this.extra.length > 0) {
       this.buffer =
@@ -157,15 +199,21 @@ export class HttpConnection {
     this.buffer = buffer.subarray(body.end);
     this.size = this.buffer.length;
     this.need = 0;
-    const pending = this.pending;
-    this.pending = null;
-    this.socket?.unref();
+    const pending = this.pending.shift();
+    if (this.pending.length === 0) this.socket?.unref();
+    const reply = { status, headers, body: body.text };
     if ((headers.connection ?? '').toLowerCase() === 'close' || body.closeDelimited) {
+      // Nothing more comes on this socket: requests pipelined behind this one go again on a new one.
       const socket = this.socket;
-      this.socket = null;
-      socket?.destroy();
+      const later = this.pending;
+      this.pending = [];
+      if (socket !== null)
+        this.drop(socket, new Error('the server closed the connection after an earlier answer'));
+      pending?.resolve(reply);
+      for (const entry of later) entry.reject(new Error('the server closed the connection before answering'));
+      return false;
     }
-    pending?.resolve({ status, headers, body: body.text });
+    pending?.resolve(reply);
     return true;
   }
 }

@@ -110,6 +110,37 @@ describe('startRuntime', () => {
     assert.equal(deps.env._X_AMZN_TRACE_ID, 'trace-2');
   });
 
+  it('asks for the next invocation right behind its answer, and runs it only after a refused answer is logged', async () => {
+    let refuse: (error: Error) => void = () => {};
+    const { deps, h } = harness(['{"n":1}', '{"n":2}'], {
+      respond: (id, json) => {
+        h.calls.push(`respond ${id} ${json}`);
+        if (id !== 'r1') return Promise.resolve();
+        return new Promise<void>((_, reject) => {
+          refuse = reject;
+        });
+      },
+    });
+    startRuntime('deep/nested/app.handler', deps);
+    for (let i = 0; i < 20; i++) await settle();
+    // GET /next went out while the answer to r1 was still unacknowledged; r2 waits for that answer.
+    assert.deepEqual(h.calls, [
+      'next',
+      'respond r1 {"nested":true,"requestId":"r1","event":{"n":1}}',
+      'next',
+    ]);
+    assert.deepEqual(h.warnings, []);
+    refuse(new Error('POST /2018-06-01/runtime/invocation/r1/response answered 413: too large'));
+    while (h.calls.length < 5) await settle();
+    assert.deepEqual(h.warnings, [
+      'lambda-ml runtime: POST /2018-06-01/runtime/invocation/r1/response answered 413: too large',
+    ]);
+    assert.deepEqual(h.calls.slice(3), [
+      'respond r2 {"nested":true,"requestId":"r2","event":{"n":2}}',
+      'next',
+    ]);
+  });
+
   it('posts an init error and exits 129 when the handler cannot load', async () => {
     const { deps, h } = harness([]);
     startRuntime('async.absent', deps);
@@ -136,6 +167,34 @@ describe('startRuntime', () => {
     assert.equal(await h.exited, EXIT_FATAL);
     assert.deepEqual(h.calls, ['next', 'fail r1 EvalError']);
     assert.equal(h.errors[0]?.errorMessage, 'escaped');
+  });
+
+  it('a late fatal error after the answer resets the connection (the pipelined next call is never run)', async () => {
+    const { deps, h } = harness(['{"n":1}'], {
+      abandon: () => void h.calls.push('abandon'),
+    });
+    startRuntime('deep/nested/app.handler', deps);
+    while (h.calls.length < 3) await settle();
+    h.fatal(new Error('late'));
+    assert.equal(await h.exited, EXIT_FATAL);
+    assert.deepEqual(h.calls, [
+      'next',
+      'respond r1 {"nested":true,"requestId":"r1","event":{"n":1}}',
+      'next',
+      'abandon',
+    ]);
+  });
+
+  it('a fatal error during an invocation answers it and closes normally (no reset)', async () => {
+    const { deps, h } = harness(['{"sleepMs":300}'], {
+      abandon: () => void h.calls.push('abandon'),
+    });
+    startRuntime('slow.handler', deps);
+    while (h.calls.length < 1) await settle();
+    await settle();
+    h.fatal(new EvalError('escaped'));
+    assert.equal(await h.exited, EXIT_FATAL);
+    assert.deepEqual(h.calls, ['next', 'fail r1 EvalError']);
   });
 
   it('keeps serving when the Runtime API refuses an answer, and exits 1 when /next fails', async () => {

@@ -88,16 +88,17 @@ class RuntimeLoop {
       return;
     }
     this.phase = 'idle';
+    let asked: Promise<Invocation> | undefined;
     while (!this.exiting) {
       let invocation: Invocation;
       try {
-        invocation = await this.deps.api.next();
+        invocation = await (asked ?? this.deps.api.next());
       } catch (error) {
         this.deps.warn(`lambda-ml runtime: ${(error as Error).message}`);
         this.exit(EXIT_API_FAILURE);
         return;
       }
-      await this.invokeOnce(invocation, handler);
+      ({ asked } = await this.invokeOnce(invocation, handler));
       if (this.stopRequested) this.exit(0);
     }
   }
@@ -123,8 +124,11 @@ class RuntimeLoop {
           : 'Uncaught Exception';
       await this.answer(current, { ok: false, error }, label);
     } else {
+      // After the answer (a handler's late timer): the invocation is settled, but the loop may already
+      // have asked for, or even received, the next one, which it will never run.
       this.deps.logError('Uncaught Exception', body);
       await current?.posting;
+      this.deps.api.abandon?.();
     }
     this.exit(EXIT_FATAL);
   }
@@ -143,7 +147,11 @@ class RuntimeLoop {
     }
   }
 
-  private async invokeOnce(invocation: Invocation, handler: Handler): Promise<void> {
+  /** Runs one invocation and answers it; resolves with the already-sent request for the next one, if any. */
+  private async invokeOnce(
+    invocation: Invocation,
+    handler: Handler,
+  ): Promise<{ asked: Promise<Invocation> | undefined }> {
     const target: Current = { invocation, answered: false, posting: undefined };
     this.current = target;
     this.phase = 'invoking';
@@ -159,9 +167,18 @@ class RuntimeLoop {
       outcome = { ok: false, error: new UnmarshalError(message) };
     }
     outcome ??= await invokeHandler(handler, event, invocation, this.deps);
-    await this.answer(target, outcome);
+    const posting = this.answer(target, outcome);
+    // The next GET /next goes out right behind the answer, on the same connection (pipelined): the
+    // Runtime API serves a connection's requests in order, so it is read once the answer is taken, and
+    // the runtime is not woken by the 202 before it may ask. Not when it must stop after this answer
+    // (SIGTERM meanwhile) or a fatal error is already answering and exiting.
+    const asked = this.stopRequested || this.exiting ? undefined : this.deps.api.next();
+    // Its failure is handled where it is awaited (the loop), after the answer's.
+    asked?.catch(() => {});
+    await posting;
     this.current = undefined;
     this.phase = 'idle';
+    return { asked };
   }
 
   /** Posts the one answer an invocation gets (a second call returns the first post). */

@@ -1,5 +1,6 @@
 // One Runtime API endpoint over a real socket with a scripted handler: routes, headers, the error table.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { call as httpCall } from '../../../test/emulator-helpers.js';
 import type { Invocation, RuntimeApiHandler, RuntimeEndpoint } from '../contract.js';
@@ -100,5 +101,42 @@ describe('Runtime API endpoint', () => {
     assert.equal((await call(endpoint.address, 'GET', '/runtime/nothing')).status, 404);
     assert.equal((await call(endpoint.address, 'POST', '/runtime/invocation/next', '')).status, 405);
     assert.equal((await call(endpoint.address, 'GET', '/runtime/invocation/r/response')).status, 405);
+  });
+
+  it('serves requests pipelined on one connection in order: GET /next only after the answer ahead of it', async () => {
+    const order: string[] = [];
+    const ordered = await createRuntimeEndpoint({
+      ...handler,
+      next: async () => {
+        order.push('next');
+        return invocation;
+      },
+      respond: (id) => void order.push(`response ${id}`),
+    });
+    const [host, port] = ordered.address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    try {
+      const received = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          if (text.endsWith('{"a":1}')) resolve(text);
+        });
+      });
+      // An answer and the next GET /next in one write, as the built-in runtime sends them.
+      socket.write(
+        'POST /2018-06-01/runtime/invocation/r7/response HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"ok"' +
+          'GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
+      const text = await received;
+      assert.deepEqual(order, ['response r7', 'next']);
+      assert.match(
+        text,
+        /^HTTP\/1\.1 202 [\s\S]*\{"status":"OK"\}HTTP\/1\.1 200 [\s\S]*lambda-runtime-aws-request-id: req-1\r\n/i,
+      );
+    } finally {
+      socket.destroy();
+      await ordered.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 // One Runtime API endpoint (2018-06-01) on its own loopback port, serving exactly one execution environment.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import {
   type DeliveryConnection,
@@ -44,15 +44,17 @@ export async function createRuntimeEndpoint(
   // per call): `true` once admitted, a promise while the check runs.
   const verdicts = new WeakMap<Socket, true | Promise<boolean>>();
   const server = createServer(
-    admit === undefined
-      ? serve
-      : (req, res) => {
-          const verdict = verdicts.get(req.socket);
-          if (verdict === true) return serve(req, res);
-          void (verdict ?? Promise.resolve(false)).then((ok) => {
-            if (ok) serve(req, res);
-          });
-        },
+    inOrder(
+      admit === undefined
+        ? serve
+        : (req, res) => {
+            const verdict = verdicts.get(req.socket);
+            if (verdict === true) return serve(req, res);
+            void (verdict ?? Promise.resolve(false)).then((ok) => {
+              if (ok) serve(req, res);
+            });
+          },
+    ),
   );
   if (admit !== undefined)
     server.on('connection', (socket: Socket) => {
@@ -81,6 +83,33 @@ export async function createRuntimeEndpoint(
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * Requests pipelined on one connection (the built-in runtime sends GET /next right behind its answer)
+ * run one after another, as a runtime that waits for each answer would send them: Node's server hands
+ * them all out at once, and a /next taken before the answer ahead of it would find the invocation
+ * still running.
+ */
+function inOrder(listener: RequestListener): RequestListener {
+  const queues = new WeakMap<Socket, Array<() => void>>();
+  return (req, res) => {
+    const socket = req.socket;
+    const run = () => {
+      res.once('close', () => {
+        const next = socket.destroyed ? undefined : queues.get(socket)?.shift();
+        // A closed connection's waiting requests never run (nobody could read their answers).
+        if (next === undefined) queues.delete(socket);
+        else next();
+      });
+      listener(req, res);
+    };
+    const queue = queues.get(socket);
+    if (queue === undefined) {
+      queues.set(socket, []);
+      run();
+    } else queue.push(run);
   };
 }
 
