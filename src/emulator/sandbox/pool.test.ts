@@ -69,6 +69,17 @@ async function until(check: () => boolean): Promise<boolean> {
 
 const request = (event: unknown) => ({ payload: Buffer.from(JSON.stringify(event)) });
 
+/** Runs call `one` to its answer on the first instance; returns that instance's Runtime API handler. */
+async function answerOne(h: ReturnType<typeof harness>): Promise<RuntimeApiHandler> {
+  const first = h.pool.invoke(request({}), 'one');
+  await h.tick();
+  const handler = h.handlers[0] as RuntimeApiHandler;
+  await handler.next();
+  handler.respond('one', Buffer.from('1'));
+  await first;
+  return handler;
+}
+
 describe('Pool with injected spawn, endpoint and clock', () => {
   it('cold-starts lazily, reports Init Duration from the clock, then reuses the warm instance', async () => {
     const h = harness();
@@ -131,12 +142,7 @@ describe('Pool with injected spawn, endpoint and clock', () => {
 
   it('moves a call from a warm runtime that never asks for work again to a new instance', async () => {
     const h = harness({ timeoutMs: 20 });
-    const first = h.pool.invoke(request({}), 'one');
-    await h.tick();
-    const handler = h.handlers[0] as RuntimeApiHandler;
-    await handler.next();
-    handler.respond('one', Buffer.from('1'));
-    await first;
+    await answerOne(h);
     const second = h.pool.invoke(request({}), 'two');
     // The stuck instance is killed at the timeout; the call, never delivered, starts a new one.
     assert.ok(await until(() => h.handlers.length === 2));
@@ -157,13 +163,8 @@ describe('Pool with injected spawn, endpoint and clock', () => {
 
   it('sends a call to another instance when the one it waited for exits before taking it', async () => {
     const h = harness({ limit: 1 });
-    const first = h.pool.invoke(request({}), 'one');
-    await h.tick();
-    const handler = h.handlers[0] as RuntimeApiHandler;
-    await handler.next();
     // The runtime answers, then dies (an uncaught exception after the answer) instead of asking for work.
-    handler.respond('one', Buffer.from('1'));
-    await first;
+    await answerOne(h);
     const second = h.pool.invoke(request({}), 'two');
     (h.children[0] as FakeChild).emit('exit', 129, null);
     // The whole process group goes, since the function's own processes would outlive the runtime.
@@ -196,12 +197,7 @@ describe('Pool with injected spawn, endpoint and clock', () => {
 
   /** One answered call, then a second one delivered on `conn` to the same runtime (which asked /next). */
   async function deliveredSecond(h: ReturnType<typeof harness>, conn: ReturnType<typeof connection>) {
-    const first = h.pool.invoke(request({}), 'one');
-    await h.tick();
-    const handler = h.handlers[0] as RuntimeApiHandler;
-    await handler.next();
-    handler.respond('one', Buffer.from('1'));
-    await first;
+    const handler = await answerOne(h);
     const polling = handler.next();
     const second = h.pool.invoke(request({}), 'two');
     assert.equal((await polling).requestId, 'two');
