@@ -144,7 +144,7 @@ console.log(
 console.log(
   `lambda-ml: ${lmlbPath} (${mb(lmlbPath)}); scikit-learn 1.2.1: ${joblibPath} (${mb(joblibPath)})`,
 );
-const w = 50;
+const w = 54;
 console.log(
   `${'figure'.padEnd(w)}${'lambda-ml min / median'.padEnd(26)}${'joblib min / median'.padEnd(24)}ratio (joblib / lambda-ml)`,
 );
