@@ -8,7 +8,7 @@
 // Run: npm run build && node --import tsx bench/emulator-ab.ts
 //   env: BENCH_BASE_DIST=<another build's dist/> (optional), ROUNDS (5), CALLS (3000), SECONDS (3),
 //   WARMUP_SECONDS (3)
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ import { freePort } from '../src/bench/launch.js';
 import { throughput, warmLatency } from '../src/bench/load.js';
 import { median } from '../src/bench/stats.js';
 import { children } from '../src/emulator/sandbox/memory.js';
-import { FLOOR_SOURCE } from './floor.js';
+import { FLOOR_SOURCE, trainTutorialModel } from './floor.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CALLS = Number(process.env.CALLS ?? 3000);
@@ -136,16 +136,7 @@ async function measure(
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-ab-'));
 try {
   const model = join(dir, 'model.json');
-  const config = resolve('config', 'default-training.json');
-  const trained = spawnSync(process.execPath, [
-    join(DIST, 'cli', 'main.js'),
-    'train',
-    '--config',
-    config,
-    '--out',
-    model,
-  ]);
-  if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+  trainTutorialModel(DIST, resolve('.'), model);
   const loads = [loadavg()[0] ?? 0];
   const p50 = variants.map(() => [] as number[]);
   const rate = variants.map(() => [] as number[]);

@@ -2,7 +2,6 @@
 // cold start (launch -> first correct answer, median of 10), warm latency (10,000 sequential keep-alive
 // calls), throughput (4 and 16 clients for 10 s, each after 3 s unmeasured so every instance is up), RSS.  Run: node --import tsx bench/emulator-figures.ts
 // (after `npm run build`); BENCH_QUICK=1 shortens every phase for a smoke run.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +11,7 @@ import { freePort, type Launched, launch } from '../src/bench/launch.js';
 import { type LoadResult, throughput, warmLatency } from '../src/bench/load.js';
 import { median } from '../src/bench/stats.js';
 import { children, ownRss, readTreeRss } from '../src/emulator/sandbox/memory.js';
-import { FLOOR_SOURCE } from './floor.js';
+import { FLOOR_SOURCE, trainTutorialModel } from './floor.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -111,16 +110,7 @@ function row(name: string, f: (x: Figures) => string, ...columns: Figures[]): st
 const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-bench-'));
 try {
   const model = join(dir, 'model.json');
-  const config = join(ROOT, 'config', 'default-training.json');
-  const trained = spawnSync(process.execPath, [
-    join(DIST, 'cli', 'main.js'),
-    'train',
-    '--config',
-    config,
-    '--out',
-    model,
-  ]);
-  if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+  trainTutorialModel(DIST, ROOT, model);
   const loadBefore = loadavg()[0] ?? 0;
   const floor = await measure('floor', model);
   const serve = await measure('serve', model);

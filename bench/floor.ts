@@ -1,5 +1,23 @@
-// The node:http floor the emulator benchmarks measure against: one process, the model loaded once, the
-// prediction made in the request handler. Started with PORT, MODEL_PATH and LOAD_JS (dist/model/load.js).
+// Shared by the emulator benchmarks: the tutorial model they serve, and the node:http floor they measure
+// against (one process, the model loaded once, the prediction made in the request handler; started with
+// PORT, MODEL_PATH and LOAD_JS = dist/model/load.js).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Trains the tutorial model (config/default-training.json) with `dist`'s CLI into `out`. */
+export function trainTutorialModel(dist: string, root: string, out: string): void {
+  const config = join(root, 'config', 'default-training.json');
+  const trained = spawnSync(process.execPath, [
+    join(dist, 'cli', 'main.js'),
+    'train',
+    '--config',
+    config,
+    '--out',
+    out,
+  ]);
+  if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
+}
+
 export const FLOOR_SOURCE = `
 import { createServer } from 'node:http';
 const { loadModelFile } = await import(process.env.LOAD_JS);
