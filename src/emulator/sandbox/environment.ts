@@ -80,6 +80,8 @@ export class ExecutionEnvironment {
   private reportInitOnFirstCall = false;
   private spawnedAt: number;
   private gone = false;
+  /** Dead, but its call awaits the connection's verdict: it keeps its concurrency slot for the move. */
+  private awaitingVerdict = false;
   /** SIGKILL already went to the whole process group (the exit path need not send it again). */
   private groupKilled = false;
   private initDurationMs: number | null = null;
@@ -101,6 +103,11 @@ export class ExecutionEnvironment {
     this.exited = new Promise((resolve) => {
       this.markExited = resolve;
     });
+  }
+
+  /** True while this environment still counts against the concurrency limit after its death. */
+  get holdsSlot(): boolean {
+    return this.awaitingVerdict;
   }
 
   get pid(): number | undefined {
@@ -369,7 +376,9 @@ export class ExecutionEnvironment {
     const endpoint = this.endpoint;
     this.endpoint = null;
     this.child = null;
-    this.onExit(this);
+    // While its call awaits the verdict, it stays in the pool, holding its slot (see `holdsSlot`).
+    if (this.awaitingVerdict) void settled.finally(() => this.onExit(this));
+    else this.onExit(this);
     // The endpoint closes only after the verdict: closing it would end the watched connection itself.
     void settled.then(() => endpoint?.close()).finally(() => this.markExited());
   }
@@ -382,7 +391,10 @@ export class ExecutionEnvironment {
    */
   private async settleAtExit(job: Job, how: string): Promise<void> {
     if (job.delivered) {
-      const unread = await verdict(job.connection);
+      this.awaitingVerdict = true;
+      const unread = await verdict(job.connection).finally(() => {
+        this.awaitingVerdict = false;
+      });
       if (this.job !== job) return;
       if (unread && this.rerouted(`exited (${how})`, true)) return;
     } else if (this.rerouted(`exited (${how})`)) return;

@@ -244,6 +244,22 @@ describe('Pool with injected spawn, endpoint and clock', () => {
     });
   }
 
+  it('keeps the slot of a dead instance whose delivered call awaits its verdict, so the call can move', async () => {
+    const h = harness({ limit: 1 });
+    const conn = connection();
+    const { second } = await deliveredSecond(h, conn);
+    (h.children[0] as FakeChild).emit('exit', 129, null);
+    // The only slot is still the moving call's: another caller gets a 429, not the slot.
+    await assert.rejects(h.pool.invoke(request({}), 'three'), ConcurrencyLimitError);
+    conn.settle(true);
+    assert.ok(await until(() => h.handlers.length === 2));
+    const other = h.handlers[1] as RuntimeApiHandler;
+    assert.equal((await other.next()).requestId, 'two');
+    other.respond('two', Buffer.from('"moved"'));
+    assert.equal((await second).outcome.body.toString(), '"moved"');
+    await h.pool.close(0);
+  });
+
   it('fails a delivered call with Runtime.ExitError when its runtime read it before exiting', async () => {
     const h = harness();
     const conn = connection();

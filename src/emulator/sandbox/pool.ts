@@ -298,7 +298,7 @@ export class Pool {
   /** Environments that count against the limit: dead ones are on their way out. */
   private live(): number {
     let count = 0;
-    for (const env of this.envs) if (env.state.phase !== 'dead') count++;
+    for (const env of this.envs) if (env.state.phase !== 'dead' || env.holdsSlot) count++;
     return count;
   }
 }
