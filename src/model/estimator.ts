@@ -192,6 +192,24 @@ export interface ForestPlan {
   readonly presorted: Presorted | null;
 }
 
+type PlanArray = Float32Array | Float64Array | Int32Array;
+
+/** The plan with each of its typed arrays (data, targets, weights, row orders) replaced by f(array). */
+export function mapPlanArrays(plan: ForestPlan, f: <T extends PlanArray>(a: T) => T): ForestPlan {
+  const { prepared, presorted } = plan;
+  return {
+    ...plan,
+    prepared: {
+      ...prepared,
+      X: f(prepared.X),
+      yClass: prepared.yClass ? f(prepared.yClass) : null,
+      yValue: prepared.yValue ? f(prepared.yValue) : null,
+    },
+    baseWeight: f(plan.baseWeight),
+    presorted: presorted ? { order: f(presorted.order), values: f(presorted.values) } : null,
+  };
+}
+
 export function planForest(
   p: EstimatorParams,
   data: Dataset,

@@ -10,8 +10,8 @@ import {
   type Dataset,
   type FitOptions,
   type FittedModel,
-  type ForestPlan,
   fitEstimator,
+  mapPlanArrays,
   planForest,
   prepareData,
 } from './estimator.js';
@@ -38,22 +38,6 @@ function shared<T extends Float32Array | Float64Array | Int32Array>(a: T): T {
   return out;
 }
 
-/** The plan with every typed array in shared memory. */
-function sharePlan(plan: ForestPlan): ForestPlan {
-  const { prepared, presorted } = plan;
-  return {
-    ...plan,
-    prepared: {
-      ...prepared,
-      X: shared(prepared.X),
-      yClass: prepared.yClass ? shared(prepared.yClass) : null,
-      yValue: prepared.yValue ? shared(prepared.yValue) : null,
-    },
-    baseWeight: shared(plan.baseWeight),
-    presorted: presorted ? { order: shared(presorted.order), values: shared(presorted.values) } : null,
-  };
-}
-
 type Reply = { t: number; tree: FlatTree } | { error: string; config: boolean };
 
 /**
@@ -70,7 +54,7 @@ export async function fitEstimatorParallel(
   if (threads === 1) return fitEstimator(p, data, opts);
   if (data.nRows < 1) throw new ModelConfigError('the dataset has no rows');
   const { prepared, classes } = prepareData(p, data);
-  const plan = sharePlan(planForest(p, data, prepared, baseWeightOf(p, prepared, classes)));
+  const plan = mapPlanArrays(planForest(p, data, prepared, baseWeightOf(p, prepared, classes)), shared);
   // The worker is compiled JavaScript next to this module (dist/), or TypeScript under tsx.
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const url = new URL(`./fit-worker.${ext}`, import.meta.url);
