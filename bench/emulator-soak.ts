@@ -6,7 +6,8 @@
 // processes left behind, peak RSS, and the SIGTERM outcome (ran, dead-lettered, lost, exit status).
 // Not a test: it takes minutes. Run: npm run build && node --import tsx bench/emulator-soak.ts
 //   [--clients 64] [--calls 10000] [--concurrency 32] [--fault-every 25] [--events 3000] [--grace 3]
-//   [--init-timeout 10] [--timeout 3]
+//   [--init-timeout 10] [--timeout 3] [--keep]
+// --keep leaves the run's directory (emulator log, dead letters, handler) in place and prints its path.
 import { spawn } from 'node:child_process';
 import {
   createReadStream,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     grace: { type: 'string', default: '3' },
     'init-timeout': { type: 'string', default: '10' },
     timeout: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -376,7 +378,8 @@ async function main(): Promise<void> {
       // Gone.
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (values.keep) process.stdout.write(`kept: ${dir} (emulator.log, dead.jsonl)\n`);
+  else rmSync(dir, { recursive: true, force: true });
   const clean =
     counts.wrong === 0 &&
     counts.lost === 0 &&
