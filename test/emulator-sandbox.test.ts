@@ -1,6 +1,6 @@
 // Execution environments over real sockets: lazy init, reuse, concurrency and 429, warm start, init errors, Function URL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -38,6 +38,37 @@ export const handler = async (event) => {
   console.log('ran ' + event.tag);
   if (event.crashAfter) armed = event.crashAfter;
   return { tag: event.tag };
+};
+`;
+
+/**
+ * A runtime command for the two tests below: the first instance it starts (no `marker` file yet) asks
+ * for an invocation on a raw socket and then does `misbehave` with that socket; every later instance is
+ * the built-in runtime.
+ */
+function firstInstanceRuntime(marker: string, misbehave: string): string {
+  const builtIn = new URL('../dist/runtime/main.js', import.meta.url).href;
+  return `
+import { existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+if (existsSync(${JSON.stringify(marker)})) {
+  await import(${JSON.stringify(builtIn)});
+} else {
+  writeFileSync(${JSON.stringify(marker)}, '');
+  const [host, port] = String(process.env.AWS_LAMBDA_RUNTIME_API).split(':');
+  const socket = net.connect(Number(port), host, () =>
+    socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: ' + host + '\\r\\n\\r\\n'));
+  let got = 0;
+  ${misbehave}
+}
+`;
+}
+
+/** A handler that answers with its event's tag and the length of its `fill`. */
+const SIZE_HANDLER = `export const handler = async (event) => {
+  console.log('ran ' + event.tag);
+  return { tag: event.tag, size: event.fill.length };
 };
 `;
 
@@ -143,6 +174,75 @@ describe('emulator execution environments', () => {
       }
       assert.equal(count('Runtime.ExitError'), 0, text());
     } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('moves a large call whose runtime read only its first 64 KiB before dying', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-partial-'));
+    writeFileSync(join(dir, 'size.mjs'), SIZE_HANDLER);
+    const misbehave = `socket.on('data', (chunk) => {
+    got += chunk.length;
+    if (got >= 65536) process.exit(1);
+  });`;
+    writeFileSync(join(dir, 'runtime.mjs'), firstInstanceRuntime(join(dir, 'started'), misbehave));
+    const emu = await startFixtureEmulator({
+      bootstrap: [],
+      runtimeCommand: [process.execPath, join(dir, 'runtime.mjs')],
+      taskRoot: dir,
+      handler: 'size.handler',
+      timeout: 60,
+    });
+    const text = () => emu.logs.join('');
+    try {
+      const fill = 'z'.repeat(5 * 1024 * 1024);
+      const reply = await invoke(emu.url, { tag: 'big', fill });
+      assert.equal(reply.headers['x-amz-function-error'], undefined, reply.body);
+      assert.deepEqual(JSON.parse(reply.body), { tag: 'big', size: fill.length });
+      const id = String(reply.headers['x-amzn-requestid']);
+      assert.match(text(), new RegExp(`before its runtime read request ${id} \\(its connection was reset`));
+      assert.equal(text().split('ran big').length - 1, 1, text());
+    } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a delivered call as Runtime.ExitError when its connection outlives the runtime by 2 s', async () => {
+    // The dying runtime hands its socket to a process outside its group (detached), so neither a
+    // reset nor a close tells the emulator whether the invocation was read: it must not guess.
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-verdict-'));
+    writeFileSync(join(dir, 'size.mjs'), SIZE_HANDLER);
+    const pidFile = join(dir, 'holder.pid');
+    const misbehave = `socket.once('data', () => {
+    const holder = spawn('sleep', ['6'], { stdio: ['ignore', socket, 'ignore'], detached: true });
+    writeFileSync(${JSON.stringify(pidFile)}, String(holder.pid));
+    process.exit(1);
+  });`;
+    writeFileSync(join(dir, 'runtime.mjs'), firstInstanceRuntime(join(dir, 'started'), misbehave));
+    const emu = await startFixtureEmulator({
+      bootstrap: [],
+      runtimeCommand: [process.execPath, join(dir, 'runtime.mjs')],
+      taskRoot: dir,
+      handler: 'size.handler',
+      timeout: 60,
+    });
+    let holder = 0;
+    try {
+      const reply = await invoke(emu.url, { tag: 'held', fill: 'z'.repeat(1024 * 1024) });
+      holder = Number(readFileSync(pidFile, 'utf8'));
+      assert.equal(reply.headers['x-amz-function-error'], 'Unhandled');
+      assert.equal(JSON.parse(reply.body).errorType, 'Runtime.ExitError');
+      assert.ok(running(holder), 'the answer came before the socket was closed');
+      // Once the holder is gone (its reset arrives late), the call is not run again; the next one runs.
+      process.kill(holder, 'SIGKILL');
+      assert.ok(await waitFor(() => !running(holder)));
+      const next = await invoke(emu.url, { tag: 'next', fill: '' });
+      assert.deepEqual(JSON.parse(next.body), { tag: 'next', size: 0 });
+      assert.equal(emu.logs.join('').split('ran held').length - 1, 0);
+    } finally {
+      if (holder > 0 && running(holder)) process.kill(holder, 'SIGKILL');
       await emu.close();
       rmSync(dir, { recursive: true, force: true });
     }
