@@ -35,20 +35,30 @@ for (const kind of ['RandomForestClassifier', 'RandomForestRegressor'] as const)
       trees: (a.estimator as { trees: FlatTree[] }).trees,
       aggregation: 'mean',
     } as const;
-    const rows = Float64Array.from({ length: 1003 * 6 }, (_, i) => Math.sin(i * 0.37) * 3);
+    // Enough rows for several blocks per thread (the first of each is 1,024 rows, the last ones shared out).
+    const n = 20_011;
+    const rows = Float64Array.from({ length: n * 6 }, (_, i) => Math.sin(i * 0.37) * 3);
     const single = createTreeEnsemblePredictor(spec);
     const expected =
-      task === 'classification' ? single.predictProbaBatch(rows, 1003) : single.predictValueBatch(rows, 1003);
+      task === 'classification' ? single.predictProbaBatch(rows, n) : single.predictValueBatch(rows, n);
+    const K = task === 'classification' ? 3 : 1;
     const parallel = createParallelPredictor(spec, 3);
     try {
       assert.equal(parallel.threads, 3);
-      const got = await parallel.predictBatch(rows, 1003);
+      const got = await parallel.predictBatch(rows, n);
       assert.deepEqual(Array.from(got), Array.from(expected));
-      const again = await parallel.predictBatch(rows.subarray(0, 5 * 6), 5);
-      assert.deepEqual(
-        Array.from(again),
-        Array.from(expected.subarray(0, (task === 'classification' ? 3 : 1) * 5)),
-      );
+      // Batches sent together take turns and each gets its own rows' answers.
+      const [small, again] = await Promise.all([
+        parallel.predictBatch(rows.subarray(0, 5 * 6), 5),
+        parallel.predictBatch(Array.from(rows.subarray(0, 3001 * 6)), 3001),
+      ]);
+      assert.deepEqual(Array.from(small), Array.from(expected.subarray(0, K * 5)));
+      assert.deepEqual(Array.from(again), Array.from(expected.subarray(0, K * 3001)));
+      // A value float32 cannot hold deep in the batch: refused naming its row, and the predictor still works.
+      const bad = rows.slice();
+      bad[12_345 * 6 + 2] = 1e39;
+      await assert.rejects(parallel.predictBatch(bad, n), /row 12345 feature 2 is 1e\+39/);
+      assert.deepEqual(Array.from(await parallel.predictBatch(rows, n)), Array.from(expected));
     } finally {
       await parallel.close();
     }
