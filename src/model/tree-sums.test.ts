@@ -133,7 +133,8 @@ test('forests: every tree adds to all outputs; both engines equal the reference 
   assert.equal(wasm.implementation, 'wasm');
   assert.equal(js.implementation, 'js');
   assert.equal(small.implementation, 'js+wasm');
-  for (const n of [0, 1, 5, 6, 7, 12, 13, 63, 64, 300, 2]) {
+  // Around both lane widths (6 in lockstep, 12 refilled), and many rows per lane.
+  for (const n of [0, 1, 5, 6, 7, 11, 12, 13, 24, 25, 63, 64, 300, 2, 5000]) {
     const rows = rowsOf(rs, n, F);
     const want = reference(trees, rows, F, K, null);
     for (const engine of [wasm, js, small]) {
