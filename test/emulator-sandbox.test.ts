@@ -72,6 +72,25 @@ const SIZE_HANDLER = `export const handler = async (event) => {
 };
 `;
 
+/** An emulator (in a new directory) whose first instance misbehaves as `firstInstanceRuntime` says. */
+async function misbehavingFirstInstance(misbehave: (dir: string) => string) {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-first-'));
+  writeFileSync(join(dir, 'size.mjs'), SIZE_HANDLER);
+  writeFileSync(join(dir, 'runtime.mjs'), firstInstanceRuntime(join(dir, 'started'), misbehave(dir)));
+  const emu = await startFixtureEmulator({
+    bootstrap: [],
+    runtimeCommand: [process.execPath, join(dir, 'runtime.mjs')],
+    taskRoot: dir,
+    handler: 'size.handler',
+    timeout: 60,
+  });
+  const close = async () => {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { emu, dir, close };
+}
+
 describe('emulator execution environments', () => {
   it('starts instances lazily, reuses a warm one, and reports Init Duration only on the cold call', async () => {
     const emu = await startFixtureEmulator();
@@ -180,20 +199,12 @@ describe('emulator execution environments', () => {
   });
 
   it('moves a large call whose runtime read only its first 64 KiB before dying', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-partial-'));
-    writeFileSync(join(dir, 'size.mjs'), SIZE_HANDLER);
-    const misbehave = `socket.on('data', (chunk) => {
+    const { emu, close } = await misbehavingFirstInstance(
+      () => `socket.on('data', (chunk) => {
     got += chunk.length;
     if (got >= 65536) process.exit(1);
-  });`;
-    writeFileSync(join(dir, 'runtime.mjs'), firstInstanceRuntime(join(dir, 'started'), misbehave));
-    const emu = await startFixtureEmulator({
-      bootstrap: [],
-      runtimeCommand: [process.execPath, join(dir, 'runtime.mjs')],
-      taskRoot: dir,
-      handler: 'size.handler',
-      timeout: 60,
-    });
+  });`,
+    );
     const text = () => emu.logs.join('');
     try {
       const fill = 'z'.repeat(5 * 1024 * 1024);
@@ -204,30 +215,21 @@ describe('emulator execution environments', () => {
       assert.match(text(), new RegExp(`before its runtime read request ${id} \\(its connection was reset`));
       assert.equal(text().split('ran big').length - 1, 1, text());
     } finally {
-      await emu.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 
   it('fails a delivered call as Runtime.ExitError when its connection outlives the runtime by 2 s', async () => {
     // The dying runtime hands its socket to a process outside its group (detached), so neither a
     // reset nor a close tells the emulator whether the invocation was read: it must not guess.
-    const dir = mkdtempSync(join(tmpdir(), 'lambda-ml-verdict-'));
-    writeFileSync(join(dir, 'size.mjs'), SIZE_HANDLER);
-    const pidFile = join(dir, 'holder.pid');
-    const misbehave = `socket.once('data', () => {
+    const { emu, dir, close } = await misbehavingFirstInstance(
+      (at) => `socket.once('data', () => {
     const holder = spawn('sleep', ['6'], { stdio: ['ignore', socket, 'ignore'], detached: true });
-    writeFileSync(${JSON.stringify(pidFile)}, String(holder.pid));
+    writeFileSync(${JSON.stringify(join(at, 'holder.pid'))}, String(holder.pid));
     process.exit(1);
-  });`;
-    writeFileSync(join(dir, 'runtime.mjs'), firstInstanceRuntime(join(dir, 'started'), misbehave));
-    const emu = await startFixtureEmulator({
-      bootstrap: [],
-      runtimeCommand: [process.execPath, join(dir, 'runtime.mjs')],
-      taskRoot: dir,
-      handler: 'size.handler',
-      timeout: 60,
-    });
+  });`,
+    );
+    const pidFile = join(dir, 'holder.pid');
     let holder = 0;
     try {
       const reply = await invoke(emu.url, { tag: 'held', fill: 'z'.repeat(1024 * 1024) });
@@ -243,8 +245,7 @@ describe('emulator execution environments', () => {
       assert.equal(emu.logs.join('').split('ran held').length - 1, 0);
     } finally {
       if (holder > 0 && running(holder)) process.kill(holder, 'SIGKILL');
-      await emu.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 
