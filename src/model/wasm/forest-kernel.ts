@@ -217,7 +217,7 @@ function lockstep(s: KernelShape, o: Ops): number[] {
   const fw = o.nb - 8;
   const b: number[] = [];
   for (let k = 0; k < LANES; k++) {
-    b.push(...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
+    b.push(...atRoot(o, k));
     b.push(...op.get(X_BASE), ...op.get(R), ...op.i32(k), ...op.i32Add, ...op.i32(s.rowBytes));
     b.push(...op.i32Mul, ...op.i32Add, ...op.set(laneX(k)));
   }
@@ -243,16 +243,14 @@ function rowAddress(s: KernelShape, row: number, x: number): number[] {
 }
 
 /**
- * Every row of the block through the current tree (whose root is not a leaf, nRows >= LANES), LANES rows
- * at a time: a lane that reaches its leaf adds it to its row's outputs and takes the next row, so no lane
+ * Every row of the block through the current tree (whose root is not a leaf, nRows >= REFILL_LANES),
+ * REFILL_LANES rows at a time: a lane that reaches its leaf adds it to its row's outputs and takes the next row, so no lane
  * idles while another finishes a deeper path; when the rows run out, the lanes still walking finish one by one.
  */
 function refill(s: KernelShape, o: Ops): number[] {
-  const fw = o.nb - 8;
   const b: number[] = [];
   for (let k = 0; k < REFILL_LANES; k++) {
-    b.push(...op.i32(k), ...op.set(laneR(k)), ...rowAddress(s, laneR(k), laneX(k)));
-    b.push(...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
+    b.push(...op.i32(k), ...op.set(laneR(k)), ...rowAddress(s, laneR(k), laneX(k)), ...atRoot(o, k));
   }
   b.push(...op.i32(REFILL_LANES), ...op.set(NEXT));
   b.push(...op.block, ...op.loop);
@@ -263,57 +261,50 @@ function refill(s: KernelShape, o: Ops): number[] {
     b.push(...op.get(NEXT), ...op.get(N_ROWS), ...op.i32GeS, ...op.if);
     b.push(...op.i32(-1), ...op.set(laneR(k)), ...op.br(3), ...op.end);
     b.push(...op.get(NEXT), ...op.tee(laneR(k)), ...op.i32(1), ...op.i32Add, ...op.set(NEXT));
-    b.push(...rowAddress(s, laneR(k), laneX(k)));
-    b.push(...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
-    b.push(...op.end);
-    b.push(...step(o, laneA(k), laneF(k), laneX(k), laneV(k)));
-    b.push(...op.tee(laneA(k)), ...op.i32Load(fw), ...op.set(laneF(k)));
+    b.push(...rowAddress(s, laneR(k), laneX(k)), ...atRoot(o, k), ...op.end);
+    b.push(...stepLane(o, k));
   }
   b.push(...op.br(0), ...op.end, ...op.end);
   for (let k = 0; k < REFILL_LANES; k++) {
-    const [a, f, x] = [laneA(k), laneF(k), laneX(k)];
     b.push(...op.get(laneR(k)), ...op.i32(0), ...op.i32GeS, ...op.if);
-    b.push(
-      ...loopUntil(
-        [...op.get(f), ...op.i32(0), ...op.i32LtS],
-        [...step(o, a, f, x, laneV(k)), ...op.tee(a), ...op.i32Load(fw), ...op.set(f)],
-      ),
-    );
-    b.push(...outAddress(s, laneR(k), 0), ...accumulate(o, a), ...op.end);
+    b.push(...toLeaf(o, k), ...outAddress(s, laneR(k), 0), ...accumulate(o, laneA(k)), ...op.end);
   }
   return b;
 }
 
+/** Lane k at the current tree's root (its node address and feature word). */
+function atRoot(o: Ops, k: number): number[] {
+  return [...op.get(ROOT), ...op.tee(laneA(k)), ...op.i32Load(o.nb - 8), ...op.set(laneF(k))];
+}
+
+/** Lane k one node down (no leaf check: the lane must be at a split). */
+function stepLane(o: Ops, k: number): number[] {
+  const [a, f] = [laneA(k), laneF(k)];
+  return [...step(o, a, f, laneX(k), laneV(k)), ...op.tee(a), ...op.i32Load(o.nb - 8), ...op.set(f)];
+}
+
+/** Lane k walked down to its leaf. */
+function toLeaf(o: Ops, k: number): number[] {
+  return loopUntil([...op.get(laneF(k)), ...op.i32(0), ...op.i32LtS], stepLane(o, k));
+}
+
 /** One row (R) through the current tree, with lane 0's locals. */
 function scalar(s: KernelShape, o: Ops): number[] {
-  const [a, f, x] = [laneA(0), laneF(0), laneX(0)];
   return [
-    ...op.get(ROOT),
-    ...op.tee(a),
-    ...op.i32Load(o.nb - 8),
-    ...op.set(f),
-    ...op.get(X_BASE),
-    ...op.get(R),
-    ...op.i32(s.rowBytes),
-    ...op.i32Mul,
-    ...op.i32Add,
-    ...op.set(x),
-    ...op.block,
-    ...op.loop,
-    ...op.get(f),
-    ...op.i32(0),
-    ...op.i32LtS,
-    ...op.brIf(1),
-    ...step(o, a, f, x, laneV(0)),
-    ...op.tee(a),
-    ...op.i32Load(o.nb - 8),
-    ...op.set(f),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+    ...atRoot(o, 0),
+    ...rowAddress(s, R, laneX(0)),
+    ...toLeaf(o, 0),
     ...outAddress(s, R, 0),
-    ...accumulate(o, a),
+    ...accumulate(o, laneA(0)),
   ];
+}
+
+/** Rows R .. nRows one at a time. */
+function scalarRows(s: KernelShape, o: Ops): number[] {
+  return loopUntil(
+    [...op.get(R), ...op.get(N_ROWS), ...op.i32GeS],
+    [...scalar(s, o), ...op.get(R), ...op.i32(1), ...op.i32Add, ...op.set(R)],
+  );
 }
 
 /** `while (cond) { body }` where cond is an i32 expression that breaks when true. */
@@ -335,10 +326,7 @@ function refillOrScalar(s: KernelShape, o: Ops): number[] {
     ...op.if,
     ...refill(s, o),
     ...op.else,
-    ...loopUntil(
-      [...op.get(R), ...op.get(N_ROWS), ...op.i32GeS],
-      [...scalar(s, o), ...op.get(R), ...op.i32(1), ...op.i32Add, ...op.set(R)],
-    ),
+    ...scalarRows(s, o),
     ...op.end,
   ];
 }
@@ -370,10 +358,7 @@ export function kernelModule(s: KernelShape): Uint8Array {
             [...op.get(R), ...op.i32(LANES), ...op.i32Add, ...op.get(N_ROWS), ...op.i32GtS],
             [...lockstep(s, o), ...op.get(R), ...op.i32(LANES), ...op.i32Add, ...op.set(R)],
           ),
-          ...loopUntil(
-            [...op.get(R), ...op.get(N_ROWS), ...op.i32GeS],
-            [...scalar(s, o), ...op.get(R), ...op.i32(1), ...op.i32Add, ...op.set(R)],
-          ),
+          ...scalarRows(s, o),
         ]),
     ...op.get(T),
     ...op.i32(1),
