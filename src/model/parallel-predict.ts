@@ -7,9 +7,9 @@
 // (scikit-learn-identical) output.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { castToFloat32 } from './float32-rows.js';
 import type { WorkerSetup } from './predict-worker.js';
 import { ensembleEngineSpec, type TreeEnsembleSpec, treeLeafOutput } from './tree-ensemble.js';
+import { loadBlock } from './wasm/forest-engine.js';
 import { packEngine } from './wasm/forest-layout.js';
 
 export interface ParallelBatchPredictor {
@@ -97,15 +97,13 @@ export function createParallelPredictor(
         const r0 = next;
         const view = slotViews[slot] as { x: Float32Array; out: Float64Array };
         try {
-          castToFloat32(rows, r0 * F, count * F, view.x, F);
+          loadBlock(layout, rows, r0, count, view.x, view.out, init);
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
           settle();
           return;
         }
         next += count;
-        if (init === null) view.out.fill(0, 0, count * K);
-        else for (let r = 0; r < count; r++) view.out.set(init, r * K);
         const id = nextId++;
         inFlight++;
         pending.set(id, (reply) => {

@@ -4,7 +4,7 @@
 // shared memory, by each prediction worker thread.
 import { castToFloat32 } from '../float32-rows.js';
 import { kernelModule } from './forest-kernel.js';
-import type { PackedEngine } from './forest-layout.js';
+import type { Layout, PackedEngine } from './forest-layout.js';
 import { instantiate, wasm } from './runtime.js';
 
 export type RunKernel = (
@@ -28,6 +28,26 @@ export function instantiateKernel(packed: PackedEngine): RunKernel {
     memory: { shared: memory.buffer instanceof SharedArrayBuffer, maxPages: layout.pages },
   });
   return instantiate(bytes, memory).run as RunKernel;
+}
+
+/**
+ * Rows [r0, r0 + n) of `rows` into a scratch slot of `layout`: cast to float32 into `x` (refused like
+ * scikit-learn's check_array, naming the row), and each row's outputs in `acc` set to `init` (or 0).
+ */
+export function loadBlock(
+  layout: Layout,
+  rows: ArrayLike<unknown>,
+  r0: number,
+  n: number,
+  x: Float32Array,
+  acc: Float64Array,
+  init: ArrayLike<number> | null,
+): void {
+  const F = layout.nFeatures;
+  const K = layout.nOutputs;
+  castToFloat32(rows, r0 * F, n * F, x, F);
+  if (init === null) acc.fill(0, 0, n * K);
+  else for (let r = 0; r < n; r++) for (let c = 0; c < K; c++) acc[r * K + c] = init[c] as number;
 }
 
 /**
@@ -56,9 +76,7 @@ export function runRows(
   let block = Math.min(layout.blockRows, 1024);
   for (let s = r0; s < r1; s += block, block = layout.blockRows) {
     const n = Math.min(r1 - s, block);
-    castToFloat32(rows, s * F, n * F, x, F);
-    if (init === null) acc.fill(0, 0, n * K);
-    else for (let r = 0; r < n; r++) for (let c = 0; c < K; c++) acc[r * K + c] = init[c] as number;
+    loadBlock(layout, rows, s, n, x, acc, init);
     run(0, layout.nTrees, scratch.x, n, scratch.out);
     out.set(acc.subarray(0, n * K), (s - outRow0) * K);
   }
