@@ -1,10 +1,26 @@
 // Shared by the cold-start benchmarks: launch a server process, wait for the URL it prints, send one request
 // (the tutorial's unless told), and time spawn -> correct answer.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export const TUTORIAL_BODY = '{"data": [0,0,0,0]}';
 export const TUTORIAL_ANSWER = '{"statusCode":200,"body":1}';
-const INVOKE = '/2015-03-31/functions/function/invocations';
+export const INVOKE = '/2015-03-31/functions/function/invocations';
+
+/** The URL a launched server prints on stderr (`listening on http://...`); fails after 30 s. */
+export function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((done, fail) => {
+    let text = '';
+    const timer = setTimeout(() => fail(new Error(`no URL after 30 s:\n${text}`)), 30_000);
+    child.stderr?.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(text);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        done(m[1]);
+      }
+    });
+  });
+}
 
 /** Milliseconds from spawning `argv` to the answer `answer` to `body`; throws on any other answer. */
 export async function launchToFirstAnswer(
@@ -15,18 +31,7 @@ export async function launchToFirstAnswer(
   const started = performance.now();
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
-    const url = await new Promise<string>((done, fail) => {
-      let text = '';
-      const timer = setTimeout(() => fail(new Error(`no URL after 30 s:\n${text}`)), 30_000);
-      child.stderr?.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(text);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          done(m[1]);
-        }
-      });
-    });
+    const url = await listeningUrl(child);
     const res = await fetch(`${url}${INVOKE}`, { method: 'POST', body });
     const text = await res.text();
     if (text !== answer) throw new Error(`${argv.join(' ')}: answer ${res.status} ${text.slice(0, 200)}`);

@@ -7,25 +7,23 @@
 // Needs strace (Linux). Run: npm run build && node --import tsx bench/start-timeline.ts   (env RUNS, default 5)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launchToFirstAnswer, median, TUTORIAL_ANSWER, TUTORIAL_BODY } from './launch-common.js';
+import { freePort } from '../src/bench/launch.js';
+import {
+  INVOKE,
+  launchToFirstAnswer,
+  listeningUrl,
+  median,
+  TUTORIAL_ANSWER,
+  TUTORIAL_BODY,
+} from './launch-common.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
 if (spawnSync('strace', ['-V']).status !== 0) {
   console.error('start-timeline: needs strace (apt-get install strace); nothing measured');
   process.exit(2);
-}
-
-/** A free loopback port (so the serve port's bind can be told apart from the Runtime API's port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 const STEPS = [
@@ -66,18 +64,8 @@ async function tracedServe(log: string, port: number): Promise<{ spawnedAt: numb
   const child = spawn('strace', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((done) => child.once('exit', done));
   try {
-    await new Promise<void>((done, fail) => {
-      let text = '';
-      const timer = setTimeout(() => fail(new Error(`no URL after 30 s:\n${text}`)), 30_000);
-      child.stderr?.on('data', (c: Buffer) => {
-        text += c.toString();
-        if (/listening on http/.test(text)) {
-          clearTimeout(timer);
-          done();
-        }
-      });
-    });
-    const res = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`, {
+    const url = await listeningUrl(child);
+    const res = await fetch(`${url}${INVOKE}`, {
       method: 'POST',
       body: TUTORIAL_BODY,
     });
