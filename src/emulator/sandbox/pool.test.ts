@@ -69,13 +69,13 @@ async function until(check: () => boolean): Promise<boolean> {
 
 const request = (event: unknown) => ({ payload: Buffer.from(JSON.stringify(event)) });
 
-/** Runs call `one` to its answer on the first instance; returns that instance's Runtime API handler. */
-async function answerOne(h: ReturnType<typeof harness>): Promise<RuntimeApiHandler> {
-  const first = h.pool.invoke(request({}), 'one');
+/** Runs call `id` to its answer on the first instance; returns that instance's Runtime API handler. */
+async function answerOne(h: ReturnType<typeof harness>, id = 'one'): Promise<RuntimeApiHandler> {
+  const first = h.pool.invoke(request({}), id);
   await h.tick();
   const handler = h.handlers[0] as RuntimeApiHandler;
   await handler.next();
-  handler.respond('one', Buffer.from('1'));
+  handler.respond(id, Buffer.from('1'));
   await first;
   return handler;
 }
@@ -339,12 +339,7 @@ describe('Pool events (what the console observes)', () => {
       publish(event);
     };
     const h = harness({ events });
-    const call = h.pool.invoke(request({}), 'quiet');
-    await h.tick();
-    const handler = h.handlers[0] as RuntimeApiHandler;
-    await handler.next();
-    handler.respond('quiet', Buffer.from('1'));
-    await call;
+    await answerOne(h, 'quiet');
     await h.pool.close(0);
     assert.equal(built, 0);
   });
